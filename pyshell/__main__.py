@@ -1,0 +1,4 @@
+import sys
+from pyshell.cli import main
+
+sys.exit(main())

@@ -1,0 +1,35 @@
+"""The parser: bash source text -> pyshell.syntax.ast nodes.
+
+Interface used by the interpreter and the REPL (nothing from bashlex leaks past here):
+
+    reader = CommandReader(source, context=ctx, first_line=1)
+    while (cmd := reader.next_command()) is not None:   # one top-level command at a time
+        run(cmd)                                        # a Seq (the whole input line's list)
+
+    parse(source) -> Seq                                # everything at once (tests, -n)
+
+`next_command` raises pyshell.errors.ParseError (with line, bash's message and the
+context line) or its subclass Incomplete when the input ends inside a construct
+(open quote, compound command, pending here-document, trailing | && || or backslash).
+`ctx` is a ParseContext the interpreter updates between commands: aliases are expanded
+and extglob honoured per top-level command, as bash does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyshell.errors import Incomplete, ParseError  # noqa: F401  (re-exported)
+
+
+@dataclass
+class ParseContext:
+    aliases: dict = field(default_factory=dict)  # name -> replacement text
+    extglob: bool = False
+
+
+def __getattr__(name):
+    # Lazy: importing the parser machinery costs start-up time.
+    if name in ("CommandReader", "parse"):
+        from pyshell.syntax import parser
+        return getattr(parser, name)
+    raise AttributeError(name)
