@@ -1,0 +1,52 @@
+"""Builtin registry. A builtin is `fn(sh, argv) -> status`, where `sh` is the
+interpreter (pyshell.interp.executor.Interp) and argv[0] is the builtin's name.
+Builtins write output with sh.write(fd, text) and diagnostics with sh.error(msg)
+(msg without the location prefix, e.g. "cd: x: No such file or directory").
+
+Modules are grouped by area (core, io, vars, dirs, test, ...); each registers its
+functions with @builtin. They are imported on first lookup to keep start-up lean.
+"""
+from __future__ import annotations
+
+import importlib
+
+BUILTINS: dict = {}
+# POSIX special builtins: assignment prefixes persist, errors exit a non-interactive shell.
+SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "export",
+                     "readonly", "return", "set", "shift", "source", "times", "trap",
+                     "unset"})
+
+_MODULES = ("core", "io", "vars", "dirs", "test", "flow")
+_loaded = False
+
+
+def builtin(*names):
+    def register(fn):
+        for name in names:
+            BUILTINS[name] = fn
+        return fn
+    return register
+
+
+def _load_all() -> None:
+    global _loaded
+    _loaded = True
+    for mod in _MODULES:
+        try:
+            importlib.import_module(f"pyshell.builtins.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pyshell.builtins.{mod}":
+                raise
+
+
+def lookup(name: str):
+    """The builtin function called `name`, or None."""
+    if not _loaded:
+        _load_all()
+    return BUILTINS.get(name)
+
+
+def names() -> list:
+    if not _loaded:
+        _load_all()
+    return sorted(BUILTINS)
