@@ -1,0 +1,1 @@
+"""Differential tests: every case runs under /usr/bin/bash and under pywarmsh."""
