@@ -1,0 +1,300 @@
+"""Arithmetic evaluation with bash semantics: 64-bit signed wraparound, variables whose
+values are themselves expressions (evaluated recursively), array elements, assignment
+operators, short-circuit && || ?: (the skipped side is not evaluated).
+
+The parser (pyshell.syntax.arith) gives a tuple tree; here each tree is compiled once
+into nested closures (cached by text), so a loop body's `i < n` costs one dict lookup
+plus a few calls per evaluation.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyshell.errors import FatalShellError, ShellError
+from pyshell.syntax.arith import ArithSyntaxError, convert_number, parse
+
+_MASK = (1 << 64) - 1
+_SIGN = 1 << 63
+_MAX_DEPTH = 1024
+
+
+class ArithError(ShellError):
+    """An arithmetic error with bash's full text: `expr: msg (error token is "tok")`."""
+
+
+class _EvalError(Exception):
+    def __init__(self, message: str, token: str):
+        self.message = message
+        self.token = token
+
+
+def wrap(v: int) -> int:
+    """Reduce to a signed 64-bit value."""
+    if -_SIGN <= v < _SIGN:
+        return v
+    v &= _MASK
+    return v - (1 << 64) if v & _SIGN else v
+
+
+class _Ctx:
+    """Per-evaluation context: the state plus recursion depth."""
+    __slots__ = ("state", "depth")
+
+    def __init__(self, state, depth: int):
+        self.state = state
+        self.depth = depth
+
+
+def _value_of(text: str, ctx: _Ctx) -> int:
+    """The numeric value of a variable's text (an expression itself)."""
+    if not text:
+        return 0
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return int(text)
+    return _evaluate(text.strip(" \t\n") if text[0] in " \t\n" else text, ctx.state,
+                     ctx.depth + 1)
+
+
+def _subscript_key(state, name: str, sub: str, ctx: _Ctx):
+    if state.is_assoc(name):
+        return sub
+    return _evaluate(sub, state, ctx.depth + 1) if sub.strip() else 0
+
+
+def _compile_var(node):
+    _, name, sub, errtok = node
+    if sub is None:
+        def get(ctx):
+            value = ctx.state.get(name)
+            if value is None:
+                if "nounset" in ctx.state.options:
+                    raise FatalShellError(f"{name}: unbound variable", 127)
+                return 0
+            return _value_of(value, ctx)
+
+        def put(ctx, value):
+            _assign_scalar(ctx.state, name, value)
+        return get, put
+
+    if sub in ("@", "*"):
+        def get(ctx):
+            arr = ctx.state.get_array(name)
+            if not arr:
+                return 0
+            return _value_of(arr[min(arr)] if not ctx.state.is_assoc(name)
+                             else next(iter(arr.values())), ctx)
+
+        def put(ctx, value):
+            raise _EvalError("bad array subscript", errtok)
+        return get, put
+
+    def get(ctx):
+        state = ctx.state
+        key = _subscript_key(state, name, sub, ctx)
+        arr = state.get_array(name)
+        if arr is None:
+            if "nounset" in state.options:
+                raise FatalShellError(f"{name}: unbound variable", 127)
+            return 0
+        if isinstance(key, int) and key < 0:
+            keys = [k for k in arr if isinstance(k, int)]
+            key += (max(keys) + 1) if keys else 0
+        value = arr.get(key)
+        return 0 if value is None else _value_of(value, ctx)
+
+    def put(ctx, value):
+        state = ctx.state
+        key = _subscript_key(state, name, sub, ctx)
+        _assign_element(state, name, key, value)
+    return get, put
+
+
+def _assign_scalar(state, name: str, value: int) -> None:
+    from pyshell.interp.state import VarError
+    try:
+        state.set(name, str(value))
+    except VarError as exc:
+        raise _EvalError(exc.message, None)
+
+
+def _assign_element(state, name: str, key, value: int) -> None:
+    from pyshell.interp.state import VarError
+    try:
+        state.set_element(name, key, str(value))
+    except VarError as exc:
+        raise _EvalError(exc.message, None)
+
+
+def _divide(a: int, b: int, errtok: str) -> int:
+    if b == 0:
+        raise _EvalError("division by 0", errtok)
+    q = abs(a) // abs(b)
+    return wrap(q if (a < 0) == (b < 0) else -q)
+
+
+def _modulo(a: int, b: int, errtok: str) -> int:
+    if b == 0:
+        raise _EvalError("division by 0", errtok)
+    r = abs(a) % abs(b)
+    return -r if a < 0 else r
+
+
+def _power(a: int, b: int, errtok: str) -> int:
+    if b < 0:
+        raise _EvalError("exponent less than 0", errtok)
+    if a in (0, 1) or b == 0:
+        return 1 if b == 0 else a
+    if a == -1:
+        return -1 if b & 1 else 1
+    return wrap(pow(a, b, 1 << 64))
+
+
+def _shift_left(a: int, b: int) -> int:
+    return wrap(a << (b & 63))
+
+
+def _shift_right(a: int, b: int) -> int:
+    return a >> (b & 63)
+
+
+_BINARY = {
+    "+": lambda a, b: wrap(a + b),
+    "-": lambda a, b: wrap(a - b),
+    "*": lambda a, b: wrap(a * b),
+    "<": lambda a, b: int(a < b),
+    ">": lambda a, b: int(a > b),
+    "<=": lambda a, b: int(a <= b),
+    ">=": lambda a, b: int(a >= b),
+    "==": lambda a, b: int(a == b),
+    "!=": lambda a, b: int(a != b),
+    "&": lambda a, b: a & b,
+    "|": lambda a, b: a | b,
+    "^": lambda a, b: a ^ b,
+    "<<": _shift_left,
+    ">>": _shift_right,
+}
+_CHECKED = {"/": _divide, "%": _modulo, "**": _power}
+
+
+def _binop(op: str, errtok: str):
+    fn = _BINARY.get(op)
+    if fn is not None:
+        return fn
+    checked = _CHECKED[op]
+    return lambda a, b: checked(a, b, errtok)
+
+
+def _compile(node):
+    kind = node[0]
+    if kind == "num":
+        value = wrap(node[1])
+        return lambda ctx: value
+    if kind == "var":
+        return _compile_var(node)[0]
+    if kind == "bin":
+        _, op, left, right, errtok = node
+        lf, rf = _compile(left), _compile(right)
+        fn = _binop(op, errtok)
+        if op == "+":
+            return lambda ctx: wrap(lf(ctx) + rf(ctx))
+        if op == "<":
+            return lambda ctx: int(lf(ctx) < rf(ctx))
+        return lambda ctx: fn(lf(ctx), rf(ctx))
+    if kind == "un":
+        _, op, operand = node
+        f = _compile(operand)
+        if op == "-":
+            return lambda ctx: wrap(-f(ctx))
+        if op == "+":
+            return f
+        if op == "!":
+            return lambda ctx: int(not f(ctx))
+        return lambda ctx: ~f(ctx)
+    if kind in ("pre", "post"):
+        _, op, var = node
+        get, put = _compile_var(var)
+        delta = 1 if op == "+" else -1
+        if kind == "pre":
+            def pre(ctx):
+                value = wrap(get(ctx) + delta)
+                put(ctx, value)
+                return value
+            return pre
+
+        def post(ctx):
+            value = get(ctx)
+            put(ctx, wrap(value + delta))
+            return value
+        return post
+    if kind == "assign":
+        _, op, var, value, errtok = node
+        get, put = _compile_var(var)
+        vf = _compile(value)
+        if op == "=":
+            def assign(ctx):
+                v = vf(ctx)
+                put(ctx, v)
+                return v
+            return assign
+        fn = _binop(op[:-1], errtok)
+
+        def update(ctx):
+            old = get(ctx)
+            v = fn(old, vf(ctx))
+            put(ctx, v)
+            return v
+        return update
+    if kind == "and":
+        lf, rf = _compile(node[1]), _compile(node[2])
+        return lambda ctx: int(bool(lf(ctx)) and bool(rf(ctx)))
+    if kind == "or":
+        lf, rf = _compile(node[1]), _compile(node[2])
+        return lambda ctx: int(bool(lf(ctx)) or bool(rf(ctx)))
+    if kind == "cond":
+        cf, yf, nf = (_compile(n) for n in node[1:])
+        return lambda ctx: yf(ctx) if cf(ctx) else nf(ctx)
+    if kind == "comma":
+        lf, rf = _compile(node[1]), _compile(node[2])
+
+        def comma(ctx):
+            lf(ctx)
+            return rf(ctx)
+        return comma
+    raise AssertionError(kind)
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str):
+    return _compile(parse(text))
+
+
+def _evaluate(text: str, state, depth: int) -> int:
+    if depth > _MAX_DEPTH:
+        raise ArithError(f"{text}: expression recursion level exceeded "
+                         f"(error token is \"{text}\")")
+    try:
+        fn = _compiled(text)
+        return fn(_Ctx(state, depth))
+    except ArithSyntaxError as exc:
+        raise ArithError(f'{text}: {exc.message} (error token is "{exc.token}")')
+    except _EvalError as exc:
+        if exc.token is None:
+            raise ArithError(exc.message)
+        raise ArithError(f'{text}: {exc.message} (error token is "{exc.token}")')
+    except RecursionError:
+        raise ArithError(f"{text}: expression recursion level exceeded "
+                         f"(error token is \"{text}\")")
+
+
+def evaluate(text: str, state) -> int:
+    """Evaluate arithmetic `text` (already expanded). Raises ArithError (a ShellError)
+    with bash's message, or FatalShellError for `x: unbound variable` under set -u."""
+    text = text.lstrip(" \t\n")
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return wrap(int(text))
+    return _evaluate(text, state, 0)
+
+
+def number(text: str) -> int:
+    """Convert one integer constant as bash does (for test/printf helpers)."""
+    return wrap(convert_number(text))
