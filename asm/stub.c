@@ -1,0 +1,902 @@
+/* The freestanding warm-process stub (no libc; built -nostdlib -static-pie).
+ *
+ * Started by a real execve as `_stub TARGET SHELLPID` with the request socket on fd 3,
+ * /dev/null on fds 0-2 and the target's loader-relevant environment (LD_*, GLIBC_TUNABLES,
+ * MALLOC_*) as its environment. It maps TARGET and its PT_INTERP like the kernel would,
+ * builds an initial stack whose AT_ENTRY is stub_trap and jumps to ld.so. ld.so relocates
+ * the program and runs its constructors, then "starts" it at stub_trap: the process is now
+ * a warm image, stopped just before the program's _start.
+ *
+ * From there it serves requests from the shell (protocol: pyshell/launch/warm.py). Each
+ * request makes a clone(CLONE_PARENT) child - a direct child of the shell, like a fork/exec
+ * child - that installs exactly the requested argv, env, fds, cwd, umask, rlimits, signal
+ * dispositions and mask and process group, patches the glibc state that was read from the
+ * warm-up stack, and jumps to the program's real entry point with a fresh stack.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+typedef unsigned long u64;
+typedef long i64;
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned short u16;
+typedef unsigned char u8;
+
+#define SYS_read 0
+#define SYS_write 1
+#define SYS_open 2
+#define SYS_close 3
+#define SYS_mmap 9
+#define SYS_mprotect 10
+#define SYS_munmap 11
+#define SYS_brk 12
+#define SYS_rt_sigaction 13
+#define SYS_rt_sigprocmask 14
+#define SYS_pread64 17
+#define SYS_sendmsg 46
+#define SYS_recvmsg 47
+#define SYS_clone 56
+#define SYS_exit 60
+#define SYS_fcntl 72
+#define SYS_fchdir 81
+#define SYS_umask 95
+#define SYS_setpgid 109
+#define SYS_getppid 110
+#define SYS_prctl 157
+#define SYS_getdents64 217
+#define SYS_exit_group 231
+#define SYS_set_robust_list 273
+#define SYS_get_robust_list 274
+#define SYS_dup3 292
+#define SYS_prlimit64 302
+#define SYS_getrandom 318
+#define SYS_close_range 436
+
+#define O_RDONLY 0
+#define O_DIRECTORY 0200000
+#define O_CLOEXEC 02000000
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define F_DUPFD 0
+#define F_DUPFD_CLOEXEC 1030
+#define MSG_NOSIGNAL 0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
+#define SIGCHLD 17
+#define SIGKILL 9
+#define SIGSTOP 19
+#define CLONE_PARENT 0x00008000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define PR_SET_PDEATHSIG 1
+#define PR_SET_NAME 15
+#define PR_SET_MM 35
+#define PR_SET_MM_MAP 14
+#define PR_GET_TID_ADDRESS 40
+#define SIG_SETMASK 2
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_BASE 7
+#define AT_ENTRY 9
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+#define PAGE 4096UL
+#define PAGE_DOWN(x) ((x) & ~(PAGE - 1))
+#define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
+
+/* Exit codes of a stub that cannot become a warm server; sent as -(WARM_ERR + code). */
+#define WARM_ERR 1000
+enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_STACK };
+
+/* ---- raw system calls ---------------------------------------------------------------- */
+static inline i64 sc6(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e, i64 f)
+{
+    i64 ret;
+    register i64 r10 __asm__("r10") = d;
+    register i64 r8 __asm__("r8") = e;
+    register i64 r9 __asm__("r9") = f;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10),
+                     "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+    return ret;
+}
+#define sc0(n) sc6(n, 0, 0, 0, 0, 0, 0)
+#define sc1(n, a) sc6(n, (i64)(a), 0, 0, 0, 0, 0)
+#define sc2(n, a, b) sc6(n, (i64)(a), (i64)(b), 0, 0, 0, 0)
+#define sc3(n, a, b, c) sc6(n, (i64)(a), (i64)(b), (i64)(c), 0, 0, 0)
+#define sc4(n, a, b, c, d) sc6(n, (i64)(a), (i64)(b), (i64)(c), (i64)(d), 0, 0)
+#define sc5(n, a, b, c, d, e) sc6(n, (i64)(a), (i64)(b), (i64)(c), (i64)(d), (i64)(e), 0)
+
+extern void jump_to_entry(u64 entry, u64 sp, u64 rtld_fini)
+    __attribute__((noreturn, visibility("hidden")));
+extern void stub_trap(void) __attribute__((visibility("hidden")));
+
+/* Filled in by stub_trap (entry.S). */
+u64 trap_sp __attribute__((visibility("hidden")));
+u64 trap_fini __attribute__((visibility("hidden")));
+
+/* ---- small freestanding helpers ------------------------------------------------------ */
+/* The compiler may emit calls to these for struct copies and zeroing. */
+void *memcpy(void *d, const void *s, u64 n)
+{
+    u8 *dp = d;
+    const u8 *sp = s;
+    while (n--)
+        *dp++ = *sp++;
+    return d;
+}
+
+void *memset(void *d, int c, u64 n)
+{
+    u8 *dp = d;
+    while (n--)
+        *dp++ = (u8)c;
+    return d;
+}
+
+static u64 slen(const char *s)
+{
+    u64 n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static int seq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+static __attribute__((noreturn)) void die(int code)
+{
+    /* Tell the shell why this binary cannot be warmed (it falls back to posix_spawn). */
+    i64 msg = -(i64)(WARM_ERR + code);
+    struct { void *base; u64 len; } iov = { &msg, sizeof msg };
+    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
+    sc3(SYS_sendmsg, 3, &mh, MSG_NOSIGNAL);
+    for (;;)
+        sc1(SYS_exit_group, 120 + code);
+}
+
+static __attribute__((noreturn)) void child_die(const char *what)
+{
+    static const char pfx[] = "pywarmsh: warm launch failed: ";
+    sc3(SYS_write, 2, pfx, sizeof pfx - 1);
+    sc3(SYS_write, 2, what, slen(what));
+    sc3(SYS_write, 2, "\n", 1);
+    for (;;)
+        sc1(SYS_exit_group, 127);
+}
+
+/* ---- ELF loading --------------------------------------------------------------------- */
+typedef struct {
+    u8 ident[16]; u16 type, machine; u32 version; u64 entry, phoff, shoff; u32 flags;
+    u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+} Ehdr;
+typedef struct { u32 type, flags; u64 offset, vaddr, paddr, filesz, memsz, align; } Phdr;
+typedef struct { i64 tag; u64 val; } Dyn;
+typedef struct { u32 name; u8 info, other; u16 shndx; u64 value, size; } Sym;
+
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define MAX_PH 64
+
+typedef struct {
+    u64 base;       /* load bias */
+    u64 entry;
+    u64 phdr;       /* address of the program headers in memory */
+    u64 phnum;
+    u64 dynamic;    /* address of the dynamic section, 0 if none */
+    char interp[256];
+} Image;
+
+static i64 load_elf(int fd, Image *im, int want_interp)
+{
+    Ehdr eh;
+    Phdr ph[MAX_PH];
+    if (sc4(SYS_pread64, fd, &eh, sizeof eh, 0) != (i64)sizeof eh)
+        return -E_ELF;
+    if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F'
+        || eh.ident[4] != 2 || eh.ident[5] != 1 || eh.machine != 62
+        || (eh.type != 2 && eh.type != 3) || eh.phentsize != sizeof(Phdr)
+        || eh.phnum == 0 || eh.phnum > MAX_PH)
+        return -E_ELF;
+    u64 phsize = (u64)eh.phnum * sizeof(Phdr);
+    if (sc4(SYS_pread64, fd, ph, phsize, eh.phoff) != (i64)phsize)
+        return -E_ELF;
+
+    u64 lo = ~0UL, hi = 0;
+    im->interp[0] = 0;
+    for (int i = 0; i < eh.phnum; i++) {
+        if (ph[i].type == PT_LOAD) {
+            if (ph[i].filesz > ph[i].memsz)
+                return -E_ELF;
+            if (PAGE_DOWN(ph[i].vaddr) < lo)
+                lo = PAGE_DOWN(ph[i].vaddr);
+            if (PAGE_UP(ph[i].vaddr + ph[i].memsz) > hi)
+                hi = PAGE_UP(ph[i].vaddr + ph[i].memsz);
+        } else if (ph[i].type == PT_INTERP && want_interp) {
+            if (ph[i].filesz < 2 || ph[i].filesz >= sizeof im->interp)
+                return -E_ELF;
+            if (sc4(SYS_pread64, fd, im->interp, ph[i].filesz, ph[i].offset)
+                != (i64)ph[i].filesz)
+                return -E_ELF;
+            im->interp[ph[i].filesz - 1] = 0;
+        }
+    }
+    if (hi <= lo)
+        return -E_ELF;
+
+    /* Reserve the whole span first so segments land relative to one another. */
+    u64 span = hi - lo;
+    i64 res;
+    if (eh.type == 3)
+        res = sc6(SYS_mmap, 0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    else
+        res = sc6(SYS_mmap, lo, span, PROT_NONE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (res < 0 && res > -4096)
+        return -E_MAP;
+    if (eh.type == 2 && (u64)res != lo)
+        return -E_MAP;
+    u64 base = (u64)res - lo;
+
+    for (int i = 0; i < eh.phnum; i++) {
+        Phdr *p = &ph[i];
+        if (p->type != PT_LOAD || p->memsz == 0)
+            continue;
+        int prot = ((p->flags & 4) ? PROT_READ : 0) | ((p->flags & 2) ? PROT_WRITE : 0)
+                   | ((p->flags & 1) ? PROT_EXEC : 0);
+        u64 seg = base + p->vaddr;
+        u64 start = PAGE_DOWN(seg);
+        u64 file_end = seg + p->filesz;
+        u64 mem_end = seg + p->memsz;
+        if ((p->vaddr & (PAGE - 1)) != (p->offset & (PAGE - 1)))
+            return -E_ELF;
+        if (p->filesz) {
+            res = sc6(SYS_mmap, start, PAGE_UP(file_end) - start, prot | PROT_WRITE,
+                      MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(p->offset));
+            if (res < 0 && res > -4096)
+                return -E_MAP;
+            /* The rest of the last file page is bss: zero it as the kernel does (ld.so's
+             * minimal malloc relies on it). */
+            if (mem_end > file_end && (file_end & (PAGE - 1)))
+                memset((void *)file_end, 0, PAGE_UP(file_end) - file_end);
+            if (!(prot & PROT_WRITE))
+                sc3(SYS_mprotect, start, PAGE_UP(file_end) - start, prot);
+        }
+        u64 anon = p->filesz ? PAGE_UP(file_end) : start;
+        if (PAGE_UP(mem_end) > anon) {
+            res = sc6(SYS_mmap, anon, PAGE_UP(mem_end) - anon, prot,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (res < 0 && res > -4096)
+                return -E_MAP;
+        }
+    }
+
+    im->base = base;
+    im->entry = base + eh.entry;
+    im->phnum = eh.phnum;
+    im->phdr = 0;
+    im->dynamic = 0;
+    for (int i = 0; i < eh.phnum; i++) {
+        if (ph[i].type == PT_PHDR)
+            im->phdr = base + ph[i].vaddr;
+        else if (ph[i].type == PT_DYNAMIC)
+            im->dynamic = base + ph[i].vaddr;
+    }
+    if (!im->phdr) {
+        for (int i = 0; i < eh.phnum; i++) {
+            if (ph[i].type == PT_LOAD && eh.phoff >= ph[i].offset
+                && eh.phoff + phsize <= ph[i].offset + ph[i].filesz) {
+                im->phdr = base + ph[i].vaddr + (eh.phoff - ph[i].offset);
+                break;
+            }
+        }
+    }
+    if (!im->phdr)
+        return -E_ELF;
+    return 0;
+}
+
+/* ---- state kept from warm-up for every child ----------------------------------------- */
+static Image prog, interp;
+static u64 *warm_auxv;          /* the auxv glibc keeps pointing at (GLRO(dl_auxv)) */
+static u64 warm_auxv_words;     /* number of u64 words incl. AT_NULL pair */
+static u8 *warm_random;         /* AT_RANDOM bytes */
+
+#define MAX_PATCH 16
+static u64 *environ_slots[MAX_PATCH];
+static int n_environ_slots;
+static u64 *progname_slots[MAX_PATCH];     /* program_invocation_name, __progname_full */
+static int n_progname_slots;
+static u64 *shortname_slots[MAX_PATCH];    /* program_invocation_short_name, __progname */
+static int n_shortname_slots;
+static u64 *dl_argv_slot;
+
+static u64 tid_address;
+static u64 robust_head, robust_len;
+static u64 mm_fields[11];       /* prctl_mm_map's address fields as the kernel reports them */
+static int mm_ok;
+
+/* ---- symbol lookup in the loaded objects (GNU hash, then SysV hash) ------------------- */
+struct link_map { u64 l_addr; char *l_name; Dyn *l_ld; struct link_map *l_next; };
+struct r_debug { i32 r_version; struct link_map *r_map; };
+
+#define DT_NULL 0
+#define DT_HASH 4
+#define DT_STRTAB 5
+#define DT_SYMTAB 6
+#define DT_DEBUG 21
+#define DT_GNU_HASH 0x6ffffef5
+
+/* ld.so relocates most objects' dynamic sections in place, but not read-only ones (the
+ * vDSO): an address below the load bias is still an offset. */
+static u64 dyn_addr(u64 l_addr, u64 v)
+{
+    return v < l_addr ? v + l_addr : v;
+}
+
+static u32 gnu_hash(const char *s)
+{
+    u32 h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (u8)*s;
+    return h;
+}
+
+static u32 sysv_hash(const char *s)
+{
+    u32 h = 0, g;
+    for (; *s; s++) {
+        h = (h << 4) + (u8)*s;
+        g = h & 0xf0000000;
+        if (g)
+            h ^= g >> 24;
+        h &= ~g;
+    }
+    return h;
+}
+
+static u64 lookup_in(u64 l_addr, Dyn *dyn, const char *name)
+{
+    u64 strtab = 0, symtab = 0, gnuhash = 0, hash = 0;
+    if (!dyn)
+        return 0;
+    for (Dyn *d = dyn; d->tag != DT_NULL; d++) {
+        if (d->tag == DT_STRTAB) strtab = dyn_addr(l_addr, d->val);
+        else if (d->tag == DT_SYMTAB) symtab = dyn_addr(l_addr, d->val);
+        else if (d->tag == DT_GNU_HASH) gnuhash = dyn_addr(l_addr, d->val);
+        else if (d->tag == DT_HASH) hash = dyn_addr(l_addr, d->val);
+    }
+    if (!strtab || !symtab)
+        return 0;
+    Sym *syms = (Sym *)symtab;
+    const char *strs = (const char *)strtab;
+    if (gnuhash) {
+        u32 *h = (u32 *)gnuhash;
+        u32 nbuckets = h[0], symoffset = h[1], bloom_size = h[2];
+        if (!nbuckets)
+            return 0;
+        u32 *buckets = (u32 *)((u64 *)(h + 4) + bloom_size);
+        u32 *chain = buckets + nbuckets;
+        u32 hv = gnu_hash(name);
+        u32 idx = buckets[hv % nbuckets];
+        if (idx < symoffset)
+            return 0;
+        for (;; idx++) {
+            u32 ch = chain[idx - symoffset];
+            if ((ch | 1) == (hv | 1)) {
+                Sym *s = &syms[idx];
+                if (s->shndx != 0 && s->value && seq(strs + s->name, name))
+                    return l_addr + s->value;
+            }
+            if (ch & 1)
+                return 0;
+        }
+    }
+    if (hash) {
+        u32 *h = (u32 *)hash;
+        u32 nbucket = h[0];
+        u32 *bucket = h + 2, *chain = bucket + nbucket;
+        if (!nbucket)
+            return 0;
+        for (u32 i = bucket[sysv_hash(name) % nbucket]; i; i = chain[i]) {
+            Sym *s = &syms[i];
+            if (s->shndx != 0 && s->value && seq(strs + s->name, name))
+                return l_addr + s->value;
+        }
+    }
+    return 0;
+}
+
+static struct link_map *link_maps(void)
+{
+    if (!prog.dynamic)
+        return 0;
+    for (Dyn *d = (Dyn *)prog.dynamic; d->tag != DT_NULL; d++)
+        if (d->tag == DT_DEBUG && d->val)
+            return ((struct r_debug *)d->val)->r_map;
+    u64 r = lookup_in(interp.base, (Dyn *)interp.dynamic, "_r_debug");
+    return r ? ((struct r_debug *)r)->r_map : 0;
+}
+
+/* Every definition of `name`, in global scope order (main program first). */
+static void lookup_all(struct link_map *lm, const char *name, u64 **slots, int *n)
+{
+    for (; lm; lm = lm->l_next) {
+        u64 a = lookup_in(lm->l_addr, lm->l_ld, name);
+        if (!a)
+            continue;
+        int dup = 0;
+        for (int i = 0; i < *n; i++)
+            if (slots[i] == (u64 *)a)
+                dup = 1;
+        if (!dup && *n < MAX_PATCH)
+            slots[(*n)++] = (u64 *)a;
+    }
+}
+
+static u64 lookup_first(struct link_map *lm, const char *name)
+{
+    for (; lm; lm = lm->l_next) {
+        u64 a = lookup_in(lm->l_addr, lm->l_ld, name);
+        if (a)
+            return a;
+    }
+    return 0;
+}
+
+/* ---- /proc helpers ------------------------------------------------------------------- */
+static int count_threads(void)
+{
+    u8 buf[2048];
+    int n = 0;
+    i64 fd = sc3(SYS_open, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    for (;;) {
+        i64 got = sc3(SYS_getdents64, fd, buf, sizeof buf);
+        if (got <= 0)
+            break;
+        for (i64 off = 0; off < got;) {
+            u16 reclen = *(u16 *)(buf + off + 16);
+            const char *nm = (const char *)(buf + off + 19);
+            if (nm[0] != '.')
+                n++;
+            off += reclen;
+        }
+    }
+    sc1(SYS_close, fd);
+    return n;
+}
+
+/* /proc/self/stat fields 26-28 and 45-51 (start_code, end_code, start_stack, start_data,
+ * end_data, start_brk, arg_start, arg_end, env_start, env_end) for PR_SET_MM_MAP. */
+static int read_mm_fields(void)
+{
+    char buf[1024];
+    i64 fd = sc3(SYS_open, "/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    i64 n = sc3(SYS_read, fd, buf, sizeof buf - 1);
+    sc1(SYS_close, fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    i64 p = n - 1;
+    while (p > 0 && buf[p] != ')')
+        p--;
+    p += 2;                      /* at field 3 */
+    u64 vals[52];
+    int field = 3;
+    while (p < n && field <= 51) {
+        u64 v = 0;
+        while (p < n && buf[p] >= '0' && buf[p] <= '9')
+            v = v * 10 + (u64)(buf[p++] - '0');
+        vals[field++] = v;
+        while (p < n && buf[p] != ' ')
+            p++;
+        p++;
+    }
+    if (field <= 51)
+        return 0;
+    /* prctl_mm_map order: start_code end_code start_data end_data start_brk brk
+     * start_stack arg_start arg_end env_start env_end */
+    mm_fields[0] = vals[26]; mm_fields[1] = vals[27];
+    mm_fields[2] = vals[45]; mm_fields[3] = vals[46];
+    mm_fields[4] = vals[47]; mm_fields[5] = 0;
+    mm_fields[6] = vals[28];
+    return 1;
+}
+
+/* ---- the request ----------------------------------------------------------------------- */
+#define REQ_MAGIC 0x51525750u   /* "PWRQ" */
+#define NRLIM 16
+struct req {
+    u32 magic, len;
+    u32 argc, envc;
+    u32 strings_len;
+    u32 nmap;         /* (target fd, index of received fd) pairs */
+    i32 cwd_index;    /* index of a received directory fd, or -1 */
+    i32 pgid;         /* setpgid(0, pgid) */
+    u32 umask;
+    u32 flags;
+    u64 sigign;       /* bit s-1: signal s starts ignored */
+    u64 sigmask;      /* bit s-1: signal s starts blocked */
+    u64 rlim[NRLIM][2];
+};
+
+#define REQ_MAX (256 * 1024)
+#define MAX_FDS 253
+static u8 reqbuf[REQ_MAX] __attribute__((aligned(16)));
+static u8 cmsgbuf[16 + MAX_FDS * 4] __attribute__((aligned(8)));
+
+struct prctl_mm_map {
+    u64 f[11];
+    u64 auxv;
+    u32 auxv_size;
+    u32 exe_fd;
+};
+
+static u64 rand64(void)
+{
+    u64 v = 0;
+    sc3(SYS_getrandom, &v, sizeof v, 0);
+    return v;
+}
+
+static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nfds)
+{
+    u32 *map = (u32 *)(rq + 1);
+    char *strs = (char *)(map + 2 * rq->nmap);
+
+    if (robust_head)
+        sc2(SYS_set_robust_list, robust_head, robust_len);
+
+    /* Process group first, as the shell's job control expects (errors ignored, as bash
+     * ignores them in its child). */
+    sc2(SYS_setpgid, 0, rq->pgid);
+
+    for (int r = 0; r < NRLIM; r++) {
+        u64 cur[2];
+        if (sc4(SYS_prlimit64, 0, r, 0, cur) == 0
+            && (cur[0] != rq->rlim[r][0] || cur[1] != rq->rlim[r][1]))
+            sc4(SYS_prlimit64, 0, r, rq->rlim[r], 0);
+    }
+    sc1(SYS_umask, rq->umask);
+    if (rq->cwd_index >= 0) {
+        if (rq->cwd_index >= nfds || sc1(SYS_fchdir, fds[rq->cwd_index]) < 0)
+            child_die("cannot change directory");
+    }
+
+    /* fds: move received ones above every target, dup into place, close the rest. */
+    u32 maxt = 2;
+    for (u32 i = 0; i < rq->nmap; i++)
+        if (map[2 * i] > maxt)
+            maxt = map[2 * i];
+    i32 moved[MAX_FDS];
+    for (int i = 0; i < nfds; i++) {
+        i64 m = sc3(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, maxt + 1);
+        if (m < 0)
+            child_die("cannot move file descriptor");
+        moved[i] = (i32)m;
+    }
+    for (u32 i = 0; i < rq->nmap; i++) {
+        u32 t = map[2 * i], s = map[2 * i + 1];
+        if ((int)s >= nfds || sc3(SYS_dup3, moved[s], t, 0) < 0)
+            child_die("cannot duplicate file descriptor");
+    }
+    for (u32 fd = 0; fd <= maxt; fd++) {
+        int keep = 0;
+        for (u32 i = 0; i < rq->nmap; i++)
+            if (map[2 * i] == fd)
+                keep = 1;
+        if (!keep)
+            sc1(SYS_close, fd);
+    }
+    sc3(SYS_close_range, maxt + 1, ~0U, 0);
+
+    /* Signal dispositions as exec leaves them: ignored ones stay ignored. */
+    for (int s = 1; s <= 64; s++) {
+        if (s == SIGKILL || s == SIGSTOP)
+            continue;
+        u64 act[4] = { (rq->sigign >> (s - 1)) & 1 ? 1UL : 0UL, 0, 0, 0 };
+        sc4(SYS_rt_sigaction, s, act, 0, 8);
+    }
+
+    /* The new initial stack: strings at the top, then auxv, envp, argv, argc. */
+    char *execfn = strs;
+    {
+        char *p = strs;
+        for (u32 i = 0; i < rq->argc + rq->envc; i++)
+            p += slen(p) + 1;
+        execfn = p;
+    }
+    u64 top = PAGE_DOWN((u64)__builtin_frame_address(0)) - 2 * PAGE;
+    u64 slen_total = rq->strings_len;
+    char *sdst = (char *)((top - slen_total) & ~15UL);
+    memcpy(sdst, strs, slen_total);
+    u64 words = 1 + rq->argc + 1 + rq->envc + 1 + warm_auxv_words;
+    u64 *sp = (u64 *)(((u64)sdst - words * 8) & ~15UL);
+    u64 *w = sp;
+    *w++ = rq->argc;
+    char *p = sdst;
+    char **argv = (char **)w;
+    for (u32 i = 0; i < rq->argc; i++) {
+        *w++ = (u64)p;
+        p += slen(p) + 1;
+    }
+    *w++ = 0;
+    char *arg_end = p;
+    char **envp = (char **)w;
+    for (u32 i = 0; i < rq->envc; i++) {
+        *w++ = (u64)p;
+        p += slen(p) + 1;
+    }
+    *w++ = 0;
+    char *env_end = p;
+    char *new_execfn = p;
+    for (u64 i = 0; i < warm_auxv_words; i += 2) {
+        w[i] = warm_auxv[i];
+        w[i + 1] = warm_auxv[i + 1];
+        if (w[i] == AT_EXECFN) {
+            w[i + 1] = (u64)new_execfn;
+            warm_auxv[i + 1] = (u64)new_execfn;
+        }
+    }
+
+    /* /proc/self/comm is the basename of the executed path. */
+    {
+        const char *b = execfn;
+        for (const char *q = execfn; *q; q++)
+            if (*q == '/')
+                b = q + 1;
+        char comm[16];
+        int i = 0;
+        for (; i < 15 && b[i]; i++)
+            comm[i] = b[i];
+        comm[i] = 0;
+        sc2(SYS_prctl, PR_SET_NAME, comm);
+    }
+
+    /* glibc read these from the warm-up stack and does not look again. */
+    for (int i = 0; i < n_environ_slots; i++)
+        *environ_slots[i] = (u64)envp;
+    char *a0 = rq->argc ? argv[0] : (char *)"";
+    char *short0 = a0;
+    for (char *q = a0; *q; q++)
+        if (*q == '/')
+            short0 = q + 1;
+    for (int i = 0; i < n_progname_slots; i++)
+        *progname_slots[i] = (u64)a0;
+    for (int i = 0; i < n_shortname_slots; i++)
+        *shortname_slots[i] = (u64)short0;
+    if (dl_argv_slot) {
+        u64 pg = PAGE_DOWN((u64)dl_argv_slot);
+        /* _dl_argv lives in RELRO: make it writable for one store. */
+        if (sc3(SYS_mprotect, pg, PAGE, PROT_READ | PROT_WRITE) == 0) {
+            *dl_argv_slot = (u64)argv;
+            sc3(SYS_mprotect, pg, PAGE, PROT_READ);
+        }
+    }
+
+    /* Best effort: make /proc/self/cmdline and environ show this run's values. */
+    if (mm_ok && rq->argc) {
+        struct prctl_mm_map mm;
+        for (int i = 0; i < 11; i++)
+            mm.f[i] = mm_fields[i];
+        mm.f[5] = (u64)sc1(SYS_brk, 0);
+        mm.f[7] = (u64)sdst;
+        mm.f[8] = (u64)arg_end;
+        mm.f[9] = (u64)arg_end;
+        mm.f[10] = (u64)env_end;
+        mm.auxv = 0;
+        mm.auxv_size = 0;
+        mm.exe_fd = ~0U;
+        sc5(SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, &mm, sizeof mm, 0);
+    }
+
+    /* A fresh stack canary and AT_RANDOM per child (all runs share one ASLR layout and
+     * pointer guard: that is inherent to a warm image). */
+    if (warm_random) {
+        sc3(SYS_getrandom, warm_random, 16, 0);
+    }
+    u64 canary = rand64() & ~0xffUL;
+    __asm__ volatile("movq %0, %%fs:0x28" : : "r"(canary) : "memory");
+
+    sc4(SYS_rt_sigprocmask, SIG_SETMASK, &rq->sigmask, 0, 8);
+    jump_to_entry(prog.entry, (u64)sp, trap_fini);
+}
+
+static void reply(i64 v)
+{
+    struct { void *base; u64 len; } iov = { &v, sizeof v };
+    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
+    sc3(SYS_sendmsg, 3, &mh, MSG_NOSIGNAL);
+}
+
+static int valid_request(struct req *rq, u64 len)
+{
+    if (len < sizeof *rq || rq->magic != REQ_MAGIC || rq->len != len)
+        return 0;
+    if (rq->nmap > MAX_FDS + 3 || rq->argc > len || rq->envc > len)
+        return 0;
+    u64 fixed = sizeof *rq + (u64)rq->nmap * 8;
+    if (fixed + rq->strings_len != len || rq->strings_len == 0)
+        return 0;
+    /* argc + envc + 1 NUL-terminated strings exactly fill the string block. */
+    char *s = (char *)reqbuf + fixed;
+    u64 nul = 0;
+    for (u64 i = 0; i < rq->strings_len; i++)
+        nul += s[i] == 0;
+    return s[rq->strings_len - 1] == 0 && nul == (u64)rq->argc + rq->envc + 1;
+}
+
+void __attribute__((noreturn, visibility("hidden"))) server_main(void)
+{
+    if (count_threads() != 1)
+        die(E_THREADS);
+
+    /* Nothing but the real entry must be visible through getauxval(AT_ENTRY). */
+    for (u64 i = 0; i < warm_auxv_words; i += 2)
+        if (warm_auxv[i] == AT_ENTRY)
+            warm_auxv[i + 1] = prog.entry;
+
+    struct link_map *lm = link_maps();
+    if (lm) {
+        lookup_all(lm, "environ", environ_slots, &n_environ_slots);
+        lookup_all(lm, "__environ", environ_slots, &n_environ_slots);
+        lookup_all(lm, "_environ", environ_slots, &n_environ_slots);
+        lookup_all(lm, "program_invocation_name", progname_slots, &n_progname_slots);
+        lookup_all(lm, "__progname_full", progname_slots, &n_progname_slots);
+        lookup_all(lm, "program_invocation_short_name", shortname_slots,
+                   &n_shortname_slots);
+        lookup_all(lm, "__progname", shortname_slots, &n_shortname_slots);
+        dl_argv_slot = (u64 *)lookup_first(lm, "_dl_argv");
+        /* Output a constructor left in a stdio buffer would be repeated by every child. */
+        u64 fflush_fn = lookup_first(lm, "fflush");
+        if (fflush_fn)
+            ((int (*)(void *))fflush_fn)(0);
+    }
+    if (!n_environ_slots)
+        die(E_ELF);
+
+    sc2(SYS_prctl, PR_GET_TID_ADDRESS, &tid_address);
+    sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
+    mm_ok = read_mm_fields();
+
+    for (;;) {
+        struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
+        struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+                 i32 flags; } mh = { 0, 0, &iov, 1, cmsgbuf, sizeof cmsgbuf, 0 };
+        i64 n = sc3(SYS_recvmsg, 3, &mh, MSG_CMSG_CLOEXEC);
+        if (n == -4)           /* EINTR */
+            continue;
+        if (n <= 0)            /* the shell is gone */
+            sc1(SYS_exit_group, 0);
+
+        i32 fds[MAX_FDS];
+        int nfds = 0;
+        /* One SCM_RIGHTS header: len (u64), level, type, then the fds. */
+        if (mh.ctllen >= 16) {
+            u64 clen = *(u64 *)cmsgbuf;
+            i32 level = *(i32 *)(cmsgbuf + 8), type = *(i32 *)(cmsgbuf + 12);
+            if (level == SOL_SOCKET && type == SCM_RIGHTS && clen >= 16 && clen <= mh.ctllen) {
+                nfds = (int)((clen - 16) / 4);
+                for (int i = 0; i < nfds; i++)
+                    fds[i] = ((i32 *)(cmsgbuf + 16))[i];
+            }
+        }
+        struct req *rq = (struct req *)reqbuf;
+        i64 pid;
+        if (!valid_request(rq, (u64)n) || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
+            pid = -22;  /* EINVAL */
+        } else {
+            pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
+                      | SIGCHLD, 0, 0, tid_address, 0);
+            if (pid == 0)
+                child_run(rq, fds, nfds);
+        }
+        for (int i = 0; i < nfds; i++)
+            sc1(SYS_close, fds[i]);
+        reply(pid);
+    }
+}
+
+/* ---- start-up: load the target and run ld.so with AT_ENTRY = stub_trap ------------------ */
+void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
+{
+    i64 argc = (i64)sp[0];
+    char **argv = (char **)(sp + 1);
+    char **envp = argv + argc + 1;
+    char **e = envp;
+    while (*e)
+        e++;
+    u64 *auxv = (u64 *)(e + 1);
+    u64 nenv = (u64)(e - envp);
+
+    if (argc < 3)
+        die(E_ARGS);
+    i64 shell = 0;
+    for (char *c = argv[2]; *c; c++)
+        shell = shell * 10 + (*c - '0');
+    /* Die with the shell; if it is already gone, do not start at all. */
+    sc2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+    if (sc0(SYS_getppid) != shell)
+        sc1(SYS_exit_group, 0);
+    /* Hold nothing of the shell's but the request socket. */
+    sc3(SYS_close_range, 4, ~0U, 0);
+
+    const char *path = argv[1];
+    i64 fd = sc3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        die(E_OPEN);
+    i64 r = load_elf((int)fd, &prog, 1);
+    sc1(SYS_close, fd);
+    if (r < 0)
+        die((int)-r);
+    if (!prog.interp[0] || !prog.dynamic)
+        die(E_ELF);
+    fd = sc3(SYS_open, prog.interp, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        die(E_INTERP);
+    r = load_elf((int)fd, &interp, 0);
+    sc1(SYS_close, fd);
+    if (r < 0)
+        die(E_INTERP);
+
+    /* Build the warm-up stack well below this frame: argc, argv = {TARGET}, envp = ours,
+     * the kernel's auxv with this image's values. It stays untouched for the server's
+     * life because glibc keeps pointers into it (auxv, AT_RANDOM). */
+    u64 naux = 0;
+    while (auxv[naux] != AT_NULL)
+        naux += 2;
+    naux += 2;
+    u64 region = PAGE_DOWN((u64)__builtin_frame_address(0)) - 4 * PAGE;
+    u8 *rnd = (u8 *)(region - 16);
+    sc3(SYS_getrandom, rnd, 16, 0);
+    u64 words = 1 + 2 + nenv + 1 + naux;
+    u64 *nsp = (u64 *)(((u64)rnd - words * 8) & ~15UL);
+    u64 *w = nsp;
+    *w++ = 1;
+    *w++ = (u64)path;
+    *w++ = 0;
+    for (u64 i = 0; i < nenv; i++)
+        *w++ = (u64)envp[i];
+    *w++ = 0;
+    warm_auxv = w;
+    warm_auxv_words = naux;
+    for (u64 i = 0; i < naux; i += 2) {
+        u64 k = auxv[i], v = auxv[i + 1];
+        switch (k) {
+        case AT_PHDR: v = prog.phdr; break;
+        case AT_PHENT: v = sizeof(Phdr); break;
+        case AT_PHNUM: v = prog.phnum; break;
+        case AT_BASE: v = interp.base; break;
+        case AT_ENTRY: v = (u64)stub_trap; break;
+        case AT_RANDOM: v = (u64)rnd; warm_random = rnd; break;
+        case AT_EXECFN: v = (u64)path; break;
+        default: break;
+        }
+        w[i] = k;
+        w[i + 1] = v;
+    }
+    jump_to_entry(interp.entry, (u64)nsp, 0);
+}
