@@ -1,0 +1,1212 @@
+"""The command interpreter: walks pyshell.syntax.ast command nodes.
+
+`Interp` is the object builtins and the expander receive as `sh`. Commands run in the
+shell process itself; only subshells, pipeline stages that run shell code, command
+substitutions with shell-code bodies and `&` jobs fork. External programs are always
+started through pyshell.launch (posix_spawn), never by forking the interpreter.
+"""
+from __future__ import annotations
+
+import os
+
+from pyshell import builtins as _builtins
+from pyshell.errors import (ErrorFormatter, FatalShellError, ParseError, ShellError,
+                            internal_error, write_stderr)
+from pyshell.interp.control import BreakLoop, ContinueLoop, ControlFlow, ExitShell, ReturnFunc
+from pyshell.interp.jobs import Jobs, wait_pid
+from pyshell.interp.lookup import CommandHash
+from pyshell.interp.redirect import Redirector
+from pyshell.interp.state import EXPORT, State, VarError
+from pyshell.syntax import ast
+
+DECLARATION_BUILTINS = frozenset({"declare", "typeset", "local", "export", "readonly"})
+FUNCNEST_LIMIT = 1000  # deeper shell recursion would exhaust Python's stack
+
+
+class Started:
+    """An asynchronously started command: the pid to wait for."""
+    __slots__ = ("pid",)
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+
+# ------------------------------------------------------------------ fork-free checks
+
+_INERT_PARTS = (ast.Lit, ast.Escaped, ast.SQ, ast.ANSI, ast.Tilde, ast.BraceRange)
+_ASSIGNING_OPS = frozenset({"=", ":="})
+
+
+def _inert_parts(parts) -> bool:
+    """True when expanding these parts cannot change shell state (so a pipeline stage
+    or command substitution may expand them in the parent and spawn without forking).
+    Errors are fine: the caller reports them as the stage's failure."""
+    for p in parts:
+        if isinstance(p, _INERT_PARTS):
+            continue
+        if isinstance(p, ast.DQ):
+            if not _inert_parts(p.parts):
+                return False
+        elif isinstance(p, ast.Param):
+            if p.op in _ASSIGNING_OPS or p.subscript is not None:
+                return False
+            if p.arg is not None and not _inert_parts(p.arg.parts):
+                return False
+            if p.arg2 is not None and not _inert_parts(p.arg2.parts):
+                return False
+        elif isinstance(p, ast.CmdSub):
+            continue  # runs in its own subshell anyway
+        elif isinstance(p, ast.Brace):
+            for alt in p.alternatives:
+                if not _inert_parts(alt):
+                    return False
+        else:
+            return False  # ArithSub (may assign), ProcSub, ExtGlob...
+    return True
+
+
+def _literal_name(word) -> str | None:
+    parts = word.parts
+    if len(parts) == 1:
+        p = parts[0]
+        if isinstance(p, (ast.Lit, ast.SQ)):
+            return p.text
+    return None
+
+
+class Interp:
+    """Executes commands against a State. See the module docstring."""
+
+    def __init__(self, state: State | None = None, formatter: ErrorFormatter | None = None):
+        self.state = state if state is not None else State(dict(os.environ))
+        self.formatter = formatter if formatter is not None else ErrorFormatter("c")
+        self.redirector = Redirector(self)
+        self.jobs = Jobs()
+        self.hash = CommandHash()
+        self.traps: dict[str, str] = {}      # "EXIT", "INT", ... -> command text
+        self.pending_signals: list[int] = []
+        self.errexit_ignore = 0              # >0 inside conditions, && || lists, !
+        self.loop_depth = 0
+        self.func_depth = 0
+        self.source_depth = 0
+        self.subshell_level = 0
+        self.xtrace_depth = 1
+        self.eval_depth = 0
+        self.in_exit_trap = False
+        self.last_cmdsub_status: int | None = None
+        self.procsub_fds: list[int] = []
+        self.exec_last = None                # the node `-c` may exec without forking
+        self.func_sources: dict[str, str] = {}
+        self.current_source = self.formatter.script_name or ""
+        self._expander = None
+        self.state.arith_eval = self._arith_text
+        self._dispatch = {
+            ast.Simple: self.exec_simple,
+            ast.Pipeline: self.exec_pipeline,
+            ast.AndOr: self.exec_andor,
+            ast.Seq: self.exec_seq,
+            ast.BraceGroup: self.exec_brace,
+            ast.Subshell: self.exec_subshell,
+            ast.If: self.exec_if,
+            ast.While: self.exec_while,
+            ast.For: self.exec_for,
+            ast.ArithFor: self.exec_arith_for,
+            ast.Select: self.exec_select,
+            ast.Case: self.exec_case,
+            ast.ArithCmd: self.exec_arith_cmd,
+            ast.CondCmd: self.exec_cond_cmd,
+            ast.FuncDef: self.exec_funcdef,
+            ast.Coproc: self.exec_coproc,
+        }
+
+    # ------------------------------------------------------------ collaborators
+    @property
+    def expander(self):
+        exp = self._expander
+        if exp is None:
+            from pyshell.interp.expand import Expander
+            exp = self._expander = Expander(self)
+        return exp
+
+    def _arith_text(self, text: str) -> int:
+        from pyshell.interp import arith
+        return arith.evaluate(text, self.state)
+
+    # ------------------------------------------------------------------- output
+    def write(self, fd: int, text: str) -> None:
+        """Write to a real fd, unbuffered. OSError (EBADF, EPIPE) reaches the caller."""
+        data = text.encode("utf-8", "surrogateescape")
+        while data:
+            try:
+                n = os.write(fd, data)
+            except InterruptedError:
+                continue
+            data = data[n:]
+
+    def error(self, msg: str) -> None:
+        write_stderr(self.error_prefix() + msg + "\n")
+
+    def error_prefix(self) -> str:
+        fmt = self.formatter
+        line = self.state.lineno
+        if self.func_depth and fmt.mode in ("c", "stdin") and not self.source_depth:
+            # bash names the origin of functions defined in -c / stdin text this way
+            head = "environment" if fmt.mode == "c" else "main"
+            return f"{head}: line {line}: "
+        if self.source_depth and self.current_source:
+            return f"{self.current_source}: line {line}: "
+        return fmt.prefix(line)
+
+    # ---------------------------------------------------------------- dispatch
+    def execute(self, node) -> int:
+        status = self._dispatch[type(node)](node)
+        self.state.last_status = status
+        return status
+
+    def guarded(self, node) -> int:
+        """Run `node` where `set -e` does not apply (conditions, && || operands, !)."""
+        self.errexit_ignore += 1
+        try:
+            return self.execute(node)
+        finally:
+            self.errexit_ignore -= 1
+
+    def check_errexit(self, status: int) -> None:
+        if status and not self.errexit_ignore and "errexit" in self.state.options:
+            raise ExitShell(status)
+
+    def exec_seq(self, seq) -> int:
+        status = 0
+        for item in seq.items:
+            if item.background:
+                status = self.run_background(item.command)
+                self.state.last_status = status
+            else:
+                status = self.execute(item.command)
+            if self.pending_signals:
+                self.run_pending_traps()
+        return status
+
+    def exec_andor(self, node) -> int:
+        cmds = node.commands
+        last = len(cmds) - 1
+        status = self.guarded(cmds[0]) if last else self.execute(cmds[0])
+        for i, op in enumerate(node.ops, 1):
+            if (op == "&&") == (status == 0):
+                status = self.execute(cmds[i]) if i == last else self.guarded(cmds[i])
+        return status
+
+    # ----------------------------------------------------------------- pipelines
+    def exec_pipeline(self, node) -> int:
+        if node.time:
+            return self._timed(node)
+        cmds = node.commands
+        if len(cmds) == 1:
+            if node.negate:
+                status = 0 if self.guarded(cmds[0]) else 1
+                self.state.pipestatus = [status]
+                return status
+            return self.execute(cmds[0])
+        statuses = self._run_stages(node)
+        self.state.pipestatus = statuses
+        status = statuses[-1]
+        if "pipefail" in self.state.options:
+            for s in reversed(statuses):
+                if s:
+                    status = s
+                    break
+        if node.negate:
+            return 0 if status else 1
+        self.check_errexit(status)
+        return status
+
+    def _run_stages(self, node) -> list:
+        cmds = node.commands
+        pipes = node.stderr_pipes
+        last = len(cmds) - 1
+        started = []
+        prev_read = None
+        try:
+            for i, cmd in enumerate(cmds):
+                if i < last:
+                    r, w = os.pipe()
+                else:
+                    r = w = None
+                with_stderr = i < len(pipes) and pipes[i]
+                moves = []
+                if prev_read is not None:
+                    moves.append((prev_read, 0))
+                if w is not None:
+                    moves.append((w, 1))
+                    if with_stderr:
+                        moves.append((w, 2))
+                try:
+                    started.append(self.start_async(cmd, moves, [r] if r is not None else []))
+                finally:
+                    if prev_read is not None:
+                        os.close(prev_read)
+                    if w is not None:
+                        os.close(w)
+                prev_read = r
+        finally:
+            if prev_read is not None and len(started) <= last:
+                os.close(prev_read)
+        return [wait_pid(s.pid) if isinstance(s, Started) else s for s in started]
+
+    def start_async(self, cmd, moves, close_in_child=()):
+        """Start `cmd` with the fd `moves` (src, dst) applied, without waiting: returns
+        Started(pid), or an int status when it failed before a process existed."""
+        simple = self._spawn_candidate(cmd)
+        if simple is not None:
+            frame = self.redirector.plumb(moves)
+            try:
+                return self._run_simple(simple, async_=True)
+            except FatalShellError as exc:
+                self.error(exc.message)
+                return exc.status
+            finally:
+                self.redirector.restore(frame)
+        return Started(self.fork(lambda: self.execute(cmd), moves, close_in_child))
+
+    def _spawn_candidate(self, cmd):
+        """The Simple node if `cmd` may be expanded in the parent and then spawned."""
+        if isinstance(cmd, ast.Pipeline):
+            if len(cmd.commands) != 1 or cmd.negate or cmd.time:
+                return None
+            cmd = cmd.commands[0]
+        if not isinstance(cmd, ast.Simple) or not cmd.words:
+            return None
+        name = _literal_name(cmd.words[0])
+        if name is None or name in self.state.functions or _builtins.lookup(name):
+            return None
+        for w in cmd.words:
+            if not _inert_parts(w.parts):
+                return None
+        for a in cmd.assigns:
+            if a.array is not None or a.subscript is not None \
+                    or (a.value is not None and not _inert_parts(a.value.parts)):
+                return None
+        for r in cmd.redirs:
+            if r.varname or (r.target is not None and not _inert_parts(r.target.parts)) \
+                    or r.heredoc is not None and not r.heredoc.quoted:
+                return None
+        return cmd
+
+    def _timed(self, node) -> int:
+        import time
+        t0 = time.monotonic()
+        c0 = os.times()
+        inner = ast.Pipeline(node.commands, negate=node.negate,
+                             stderr_pipes=node.stderr_pipes, line=node.line)
+        status = self.exec_pipeline(inner) if inner.commands else 0
+        real = time.monotonic() - t0
+        c1 = os.times()
+        user = (c1.user - c0.user) + (c1.children_user - c0.children_user)
+        sys_ = (c1.system - c0.system) + (c1.children_system - c0.children_system)
+        if node.time_posix:
+            text = f"real {real:.2f}\nuser {user:.2f}\nsys {sys_:.2f}\n"
+        else:
+            def fmt(t):
+                return "%dm%.3fs" % (int(t // 60), t - 60 * int(t // 60))
+            text = f"\nreal\t{fmt(real)}\nuser\t{fmt(user)}\nsys\t{fmt(sys_)}\n"
+        write_stderr(text)
+        return status
+
+    # ----------------------------------------------------------- simple commands
+    def exec_simple(self, node) -> int:
+        status = self._run_simple(node, False)
+        self.state.pipestatus = [status]
+        if status and self.errexit_ignore == 0 and "errexit" in self.state.options:
+            raise ExitShell(status)
+        return status
+
+    def _run_simple(self, node, async_: bool):
+        st = self.state
+        st.lineno = node.line
+        mark = len(self.procsub_fds)
+        self.last_cmdsub_status = None
+        try:
+            if not node.words:
+                status = self._assign_only(node)
+                return status
+            try:
+                if node.decl_assigns:
+                    argv = self._expand_decl_words(node)
+                else:
+                    argv = self.expander.words(node.words)
+            except FatalShellError:
+                raise
+            except ShellError as exc:
+                self.error(exc.message)
+                return exc.status
+            if not argv:
+                return self._assign_only(node)
+            name = argv[0]
+            if "xtrace" in st.options:
+                self._trace_command(node, argv)
+            func = st.functions.get(name)
+            fn = None if func is not None else _builtins.lookup(name)
+            if async_ and (func is not None or fn is not None):
+                return Started(self.fork(lambda: self._run_resolved(node, argv, func, fn)))
+            return self._run_resolved(node, argv, func, fn, async_)
+        finally:
+            if len(self.procsub_fds) > mark:
+                self._close_procsubs(mark)
+
+    def _expand_decl_words(self, node) -> list:
+        exp = self.expander
+        name = exp.words(node.words[:1])
+        if not name or name[0] not in DECLARATION_BUILTINS:
+            return exp.words(node.words)
+        argv = list(name)
+        decl = node.decl_assigns
+        for i, w in enumerate(node.words[1:], 1):
+            a = decl.get(i)
+            if a is not None:
+                argv.append(a)
+            else:
+                argv.extend(exp.words([w]))
+        return argv
+
+    def _assign_only(self, node) -> int:
+        """`a=1 b=2` or `>file` alone: assignments persist; redirections are performed
+        and undone. Status: that of the last command substitution, else 0."""
+        frame = None
+        if node.redirs:
+            try:
+                frame = self.redirector.apply(node.redirs)
+            except ShellError as exc:
+                self.error(exc.message)
+                return 1
+        try:
+            if node.assigns:
+                status = self._do_assigns(node.assigns, fatal=True)
+                if status:
+                    return status
+        finally:
+            if frame is not None:
+                self.redirector.restore(frame)
+        return self.last_cmdsub_status or 0
+
+    def _do_assigns(self, assigns, local: bool = False, export: bool = False,
+                    fatal: bool = False) -> int:
+        exp = self.expander
+        st = self.state
+        trace = "xtrace" in st.options
+        for a in assigns:
+            try:
+                exp.assign(a, local=local)
+            except VarError as exc:
+                self.error(exc.message)
+                if fatal and not self.interactive():
+                    raise ExitShell(1)
+                return 1
+            except FatalShellError:
+                raise
+            except ShellError as exc:
+                self.error(exc.message)
+                if fatal and not self.interactive():
+                    raise ExitShell(exc.status)
+                return exc.status
+            if export:
+                st.set_attr(a.name, EXPORT, local=local)
+            if trace:
+                self._trace_assign(a)
+        return 0
+
+    def interactive(self) -> bool:
+        return self.formatter.mode == "interactive"
+
+    def _run_resolved(self, node, argv, func, fn, async_: bool = False):
+        """Run an expanded simple command: function, builtin or program."""
+        st = self.state
+        permanent = fn is not None and argv[0] == "exec"
+        frame = None
+        if node.redirs:
+            try:
+                frame = self.redirector.apply(node.redirs, permanent=permanent)
+            except FatalShellError:
+                raise
+            except ShellError as exc:
+                self.error(exc.message)
+                return 1
+        scoped = False
+        try:
+            if func is not None or fn is not None:
+                if node.assigns:
+                    if fn is not None and argv[0] in _builtins.SPECIAL:
+                        self._do_assigns(node.assigns)
+                    else:
+                        st.push_scope()
+                        scoped = True
+                        self._do_assigns(node.assigns, local=True, export=True)
+                if func is not None:
+                    return self.call_function(func, argv)
+                return self.call_builtin(fn, argv)
+            return self.run_program(argv, node, async_)
+        finally:
+            if scoped:
+                st.pop_scope()
+            if frame is not None:
+                self.redirector.restore(frame)
+
+    def call_builtin(self, fn, argv) -> int:
+        try:
+            return fn(self, argv)
+        except ControlFlow:
+            raise
+        except FatalShellError:
+            raise
+        except ShellError as exc:
+            self.error(exc.message)
+            return exc.status
+        except VarError as exc:
+            self.error(exc.message)
+            return 1
+        except OSError as exc:
+            self.error(f"{argv[0]}: write error: {exc.strerror}")
+            return 1
+
+    # ---------------------------------------------------------------- programs
+    def find_program(self, name: str) -> str | None:
+        if "/" in name:
+            return name
+        return self.hash.find(name, self.state.get("PATH"))
+
+    def child_env(self, assigns) -> dict:
+        """The environment for a program, with `VAR=x cmd` prefix assignments."""
+        st = self.state
+        if not assigns:
+            return st.environ()
+        st.push_scope()
+        try:
+            self._do_assigns(assigns, local=True, export=True)
+            return dict(st.environ())
+        finally:
+            st.pop_scope()
+
+    def run_program(self, argv, node=None, async_: bool = False):
+        name = argv[0]
+        path = self.find_program(name)
+        if path is None:
+            if node is not None and node.assigns:
+                self.child_env(node.assigns)  # bash still expands (and traces) them
+            self.error(f"{name}: command not found")
+            return 127
+        env = self.child_env(node.assigns if node is not None else None)
+        if self.exec_last is node and node is not None and not self.traps:
+            self._exec_in_place(path, argv, env)
+        from pyshell.launch import LaunchRequest, launch
+        try:
+            pid = launch(LaunchRequest(path, argv, env))
+        except OSError as exc:
+            return self.exec_failure(exc, name, path, argv, env)
+        if async_:
+            return Started(pid)
+        return wait_pid(pid)
+
+    def _exec_in_place(self, path, argv, env) -> None:
+        """`-c`'s last command: replace the shell, as bash does (no fork, no wait)."""
+        try:
+            os.execve(path, argv, env)
+        except OSError:
+            pass  # fall back to the normal path, which reports the error
+
+    def exec_failure(self, exc: OSError, name: str, path: str, argv, env) -> int:
+        """bash's diagnostics and statuses when a program cannot be started."""
+        import errno
+        if exc.errno == errno.ENOEXEC:
+            return self._run_as_script(path, argv, env)
+        if os.path.isdir(path):
+            self.error(f"{name}: Is a directory")
+            return 126
+        if exc.errno == errno.ENOENT:
+            interp = _shebang_interpreter(path)
+            if interp is not None:
+                self.error(f"{name}: {interp}: bad interpreter: No such file or directory")
+                return 126
+            self.error(f"{name}: No such file or directory")
+            return 127
+        self.error(f"{name}: {exc.strerror}")
+        return 126
+
+    def _run_as_script(self, path, argv, env) -> int:
+        """A file execve rejects (no #!): bash runs it as a shell script in a new shell."""
+        try:
+            with open(path, "rb") as f:
+                head = f.read(80)
+        except OSError as exc:
+            self.error(f"{argv[0]}: {exc.strerror}")
+            return 126
+        if b"\0" in head.split(b"\n", 1)[0]:
+            self.error(f"{argv[0]}: cannot execute binary file: Exec format error")
+            return 126
+        import sys
+        from pyshell.launch import LaunchRequest, launch
+        shell_argv = [sys.executable, "-m", "pyshell", path, *argv[1:]]
+        try:
+            pid = launch(LaunchRequest(sys.executable, shell_argv, env))
+        except OSError as exc:
+            self.error(f"{argv[0]}: {exc.strerror}")
+            return 126
+        return wait_pid(pid)
+
+    # --------------------------------------------------------------- functions
+    def exec_funcdef(self, node) -> int:
+        self.state.functions[node.name] = node
+        self.func_sources[node.name] = self.current_source
+        return 0
+
+    def call_function(self, fdef, argv) -> int:
+        st = self.state
+        if self.func_depth >= FUNCNEST_LIMIT:
+            self.error(f"{fdef.name}: maximum function nesting level exceeded ({FUNCNEST_LIMIT})")
+            raise ExitShell(1)
+        saved_positional = st.positional
+        saved_loops = self.loop_depth
+        st.positional = list(argv[1:])
+        st.push_scope()
+        st.funcname.insert(0, fdef.name)
+        st.source_stack.insert(0, self.func_sources.get(fdef.name, self.current_source))
+        self.func_depth += 1
+        self.loop_depth = 0
+        frame = None
+        try:
+            if fdef.redirs:
+                try:
+                    frame = self.redirector.apply(fdef.redirs)
+                except ShellError as exc:
+                    self.error(exc.message)
+                    return 1
+            try:
+                status = self.execute(fdef.body)
+            except ReturnFunc as ret:
+                status = ret.status
+        finally:
+            if frame is not None:
+                self.redirector.restore(frame)
+            self.func_depth -= 1
+            self.loop_depth = saved_loops
+            del st.funcname[0]
+            del st.source_stack[0]
+            st.pop_scope()
+            st.positional = saved_positional
+        return status
+
+    # -------------------------------------------------------------- compounds
+    def _with_redirs(self, redirs, run) -> int:
+        if not redirs:
+            return run()
+        try:
+            frame = self.redirector.apply(redirs)
+        except FatalShellError:
+            raise
+        except ShellError as exc:
+            self.error(exc.message)
+            return 1
+        try:
+            return run()
+        finally:
+            self.redirector.restore(frame)
+
+    def exec_brace(self, node) -> int:
+        return self._with_redirs(node.redirs, lambda: self.exec_seq(node.body))
+
+    def exec_subshell(self, node) -> int:
+        def run():
+            pid = self.fork(lambda: self.exec_seq(node.body))
+            return wait_pid(pid)
+        status = self._with_redirs(node.redirs, run)
+        self.state.pipestatus = [status]
+        self.check_errexit(status)
+        return status
+
+    def exec_if(self, node) -> int:
+        def run():
+            for clause in node.clauses:
+                if self._condition(clause.condition) == 0:
+                    return self.exec_seq(clause.body)
+            if node.else_body is not None:
+                return self.exec_seq(node.else_body)
+            return 0
+        return self._with_redirs(node.redirs, run)
+
+    def _condition(self, seq) -> int:
+        self.errexit_ignore += 1
+        try:
+            return self.exec_seq(seq)
+        finally:
+            self.errexit_ignore -= 1
+
+    def _loop_body(self, body):
+        """Run one iteration. Returns (status, stop)."""
+        try:
+            return self.exec_seq(body), False
+        except BreakLoop as brk:
+            if brk.levels > 1:
+                brk.levels -= 1
+                raise
+            return 0, True
+        except ContinueLoop as cont:
+            if cont.levels > 1:
+                cont.levels -= 1
+                raise
+            return 0, False
+
+    def exec_while(self, node) -> int:
+        def run():
+            status = 0
+            self.loop_depth += 1
+            try:
+                while True:
+                    cond = self._condition(node.condition)
+                    if (cond == 0) == node.until:
+                        return status
+                    status, stop = self._loop_body(node.body)
+                    if stop:
+                        return status
+            finally:
+                self.loop_depth -= 1
+        return self._with_redirs(node.redirs, run)
+
+    def exec_for(self, node) -> int:
+        def run():
+            st = self.state
+            if node.words is None:
+                items = list(st.positional)
+            else:
+                st.lineno = node.line
+                items = self.expander.words(node.words)
+            status = 0
+            self.loop_depth += 1
+            try:
+                for value in items:
+                    if "xtrace" in st.options:
+                        from pyshell.interp.quoting import quote_word
+                        self._trace_line(f"for {node.var} in {quote_word(value)}")
+                    try:
+                        st.set(node.var, value)
+                    except VarError as exc:
+                        self.error(exc.message)
+                        return 1
+                    status, stop = self._loop_body(node.body)
+                    if stop:
+                        break
+            finally:
+                self.loop_depth -= 1
+            return status
+        return self._with_redirs(node.redirs, run)
+
+    def _arith_or_true(self, word, what: str = "((") -> int | None:
+        """Evaluate an arithmetic Word; None after reporting an error."""
+        if word is None:
+            return 1
+        try:
+            return self.expander.arith(word)
+        except ShellError as exc:
+            msg = exc.message
+            self.error(f"{what}: {msg}" if what and not msg.startswith(what) else msg)
+            return None
+
+    def exec_arith_for(self, node) -> int:
+        def run():
+            st = self.state
+            st.lineno = node.line
+            if node.init is not None and self._arith_or_true(node.init) is None:
+                return 1
+            status = 0
+            self.loop_depth += 1
+            try:
+                while True:
+                    cond = self._arith_or_true(node.cond)
+                    if cond is None:
+                        return 1
+                    if cond == 0:
+                        break
+                    status, stop = self._loop_body(node.body)
+                    if stop:
+                        break
+                    if node.step is not None and self._arith_or_true(node.step) is None:
+                        return 1
+            finally:
+                self.loop_depth -= 1
+            return status
+        return self._with_redirs(node.redirs, run)
+
+    def exec_select(self, node) -> int:
+        def run():
+            from pyshell.interp.select import run_select
+            return run_select(self, node)
+        return self._with_redirs(node.redirs, run)
+
+    def exec_case(self, node) -> int:
+        def run():
+            from pyshell.interp import pattern
+            st = self.state
+            st.lineno = node.line
+            exp = self.expander
+            subject = exp.word(node.word)
+            if "xtrace" in st.options:
+                from pyshell.interp.quoting import quote_word
+                self._trace_line(f"case {quote_word(subject)} in")
+            extglob = "extglob" in st.shopts
+            nocase = "nocasematch" in st.shopts
+            items = node.items
+            status = 0
+            i = 0
+            while i < len(items):
+                item = items[i]
+                if self._case_matches(item, subject, exp, pattern, extglob, nocase):
+                    while True:
+                        status = self.exec_seq(item.body) if item.body is not None else 0
+                        if item.terminator == ";&" and i + 1 < len(items):
+                            i += 1
+                            item = items[i]
+                            continue
+                        break
+                    if item.terminator != ";;&":
+                        return status
+                i += 1
+            return status
+        return self._with_redirs(node.redirs, run)
+
+    @staticmethod
+    def _case_matches(item, subject, exp, pattern, extglob, nocase) -> bool:
+        for p in item.patterns:
+            pat = exp.pattern(p)
+            if nocase:
+                if pattern.match(pat.lower(), subject.lower(), extglob=extglob):
+                    return True
+            elif pattern.match(pat, subject, extglob=extglob):
+                return True
+        return False
+
+    def exec_arith_cmd(self, node) -> int:
+        def run():
+            st = self.state
+            st.lineno = node.line
+            if "xtrace" in st.options:
+                self._trace_line(f"(( {node.expr.text.strip()} ))")
+            value = self._arith_or_true(node.expr)
+            return 1 if not value else 0
+        status = self._with_redirs(node.redirs, run)
+        self.check_errexit(status)
+        return status
+
+    def exec_cond_cmd(self, node) -> int:
+        def run():
+            self.state.lineno = node.line
+            from pyshell.interp import cond
+            try:
+                return 0 if cond.evaluate(self, node) else 1
+            except FatalShellError:
+                raise
+            except ShellError as exc:
+                self.error(exc.message)
+                return exc.status if exc.status != 1 else 2
+        status = self._with_redirs(node.redirs, run)
+        self.check_errexit(status)
+        return status
+
+    def exec_coproc(self, node) -> int:
+        self.state.lineno = node.line
+        self.error("coproc: not supported yet")
+        return 1
+
+    # ------------------------------------------------------------ subprocesses
+    def fork(self, body, moves=(), close=()) -> int:
+        """Run `body()` in a forked subshell; returns the child's pid. The child never
+        returns from here: it leaves with os._exit and the body's status."""
+        pid = os.fork()
+        if pid:
+            return pid
+        status = 1
+        try:
+            try:
+                for src, dst in moves:
+                    if src != dst:
+                        os.dup2(src, dst)
+                    else:
+                        os.set_inheritable(dst, True)
+                for fd in close:
+                    if fd not in (0, 1, 2):
+                        os.close(fd)
+                for src, dst in moves:
+                    if src > 2 and src not in [d for _, d in moves]:
+                        try:
+                            os.close(src)
+                        except OSError:
+                            pass
+                self.enter_subshell()
+                status = body()
+            except ExitShell as exc:
+                status = exc.status
+            except ReturnFunc as exc:
+                status = exc.status
+            except (BreakLoop, ContinueLoop):
+                status = 0
+            except FatalShellError as exc:
+                self.error(exc.message)
+                status = exc.status
+            status = self.run_exit_trap(status)
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+        except BaseException as exc:  # never a traceback from a child
+            write_stderr(internal_error(exc))
+            status = 1
+        finally:
+            os._exit(status & 255)
+
+    def enter_subshell(self) -> None:
+        """State changes when this process becomes a subshell of its parent."""
+        import signal
+        self.subshell_level += 1
+        self.jobs.forget_all()
+        self.exec_last = None
+        for frame in self.redirector.frames:
+            for entry in frame:
+                if entry[1] >= 0:
+                    try:
+                        os.close(entry[1])
+                    except OSError:
+                        pass
+                    entry[1] = -2
+        self.redirector.frames = []
+        kept = {}
+        for name, action in self.traps.items():
+            if action == "":
+                kept[name] = action
+            elif name != "EXIT":
+                num = _signal_number(name)
+                if num:
+                    signal.signal(num, signal.SIG_DFL)
+        self.traps = kept
+        self.pending_signals = []
+
+    def run_background(self, cmd) -> int:
+        devnull = os.open("/dev/null", os.O_RDONLY)
+        try:
+            started = self.start_async(cmd, [(devnull, 0)], [])
+        finally:
+            os.close(devnull)
+        if isinstance(started, Started):
+            self.state.last_bg_pid = started.pid
+            self.jobs.add(started.pid)
+        self.jobs.reap()
+        return 0
+
+    def run_cmdsub(self, seq) -> str:
+        """$(...): run `seq` in a subshell and return its output (newlines kept)."""
+        cmd = _single_command(seq)
+        if isinstance(cmd, ast.Simple):
+            if not cmd.words and not cmd.assigns and len(cmd.redirs) == 1 \
+                    and cmd.redirs[0].op == "<" and cmd.redirs[0].fd in (None, 0):
+                return self._read_file_sub(cmd.redirs[0])
+            simple = self._spawn_candidate(cmd)
+            if simple is not None:
+                return self._spawn_capture(simple)
+        r, w = os.pipe()
+        try:
+            pid = self.fork(lambda: self._cmdsub_body(seq), [(w, 1)], [r])
+        finally:
+            os.close(w)
+        data = _read_all(r)
+        status = wait_pid(pid)
+        self.last_cmdsub_status = status
+        self.state.last_status = status
+        return data.decode("utf-8", "surrogateescape")
+
+    def _cmdsub_body(self, seq) -> int:
+        if "inherit_errexit" not in self.state.shopts:
+            self.state.options.discard("errexit")
+        self.xtrace_depth += 1
+        return self.exec_seq(seq)
+
+    def _spawn_capture(self, simple) -> str:
+        r, w = os.pipe()
+        frame = self.redirector.plumb([(w, 1)])
+        os.close(w)
+        try:
+            self.xtrace_depth += 1
+            try:
+                result = self._run_simple(simple, async_=True)
+            except FatalShellError as exc:
+                self.error(exc.message)
+                result = exc.status
+            finally:
+                self.xtrace_depth -= 1
+        finally:
+            self.redirector.restore(frame)
+        data = _read_all(r)
+        status = wait_pid(result.pid) if isinstance(result, Started) else result
+        self.last_cmdsub_status = status
+        self.state.last_status = status
+        return data.decode("utf-8", "surrogateescape")
+
+    def _read_file_sub(self, redir) -> str:
+        """$(< file): the file's contents, no subshell."""
+        try:
+            path = self.redirector._target_path(redir.target)
+            with open(path, "rb") as f:
+                data = f.read()
+            status = 0
+        except ShellError as exc:
+            self.error(exc.message)
+            data, status = b"", 1
+        except OSError as exc:
+            self.error(f"{path}: {exc.strerror}")
+            data, status = b"", 1
+        self.last_cmdsub_status = status
+        self.state.last_status = status
+        return data.decode("utf-8", "surrogateescape")
+
+    def run_procsub(self, node) -> str:
+        r, w = os.pipe()
+        if node.direction == "<":
+            keep, give, child_fd = r, w, 1
+        else:
+            keep, give, child_fd = w, r, 0
+        try:
+            pid = self.fork(lambda: self.exec_seq(node.body), [(give, child_fd)], [keep])
+        finally:
+            os.close(give)
+        user_fd = _fcntl_dup(keep, 60)
+        os.close(keep)
+        self.procsub_fds.append(user_fd)
+        self.jobs.add(pid, procsub=True)
+        self.state.last_bg_pid = pid
+        return f"/dev/fd/{user_fd}"
+
+    def _close_procsubs(self, mark: int) -> None:
+        for fd in self.procsub_fds[mark:]:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        del self.procsub_fds[mark:]
+
+    # -------------------------------------------------------------------- eval
+    def parse_context(self):
+        from pyshell.syntax import ParseContext
+        return ParseContext(aliases=self.state.aliases if "expand_aliases" in self.state.shopts
+                            else {}, extglob="extglob" in self.state.shopts)
+
+    def run_source_text(self, text: str, first_line: int = 1) -> int:
+        """Read and run `text` one top-level command at a time. ParseError propagates."""
+        from pyshell.syntax import CommandReader
+        ctx = self.parse_context()
+        reader = CommandReader(text, context=ctx, first_line=first_line)
+        status = 0
+        while True:
+            ctx.extglob = "extglob" in self.state.shopts
+            ctx.aliases = self.state.aliases if "expand_aliases" in self.state.shopts else {}
+            cmd = reader.next_command()
+            if cmd is None:
+                return status
+            status = self.execute(cmd)
+
+    def eval_string(self, text: str, name: str = "eval") -> int:
+        saved_line = self.state.lineno
+        self.eval_depth += 1
+        self.xtrace_depth += 1
+        try:
+            return self.run_source_text(text)
+        except ParseError as err:
+            self._report_parse_error(err, name)
+            return 2
+        finally:
+            self.eval_depth -= 1
+            self.xtrace_depth -= 1
+            self.state.lineno = saved_line
+
+    def _report_parse_error(self, err: ParseError, name: str) -> None:
+        fmt = self.formatter
+        if fmt.mode == "file":
+            head = fmt.script_name or "pywarmsh"
+        else:
+            from pyshell.errors import SHELL_NAME
+            head = SHELL_NAME
+        pre = f"{head}: {name}: line {err.line}: "
+        out = pre + err.message + "\n"
+        if err.context is not None:
+            out += pre + "`" + err.context + "'\n"
+        write_stderr(out)
+
+    def source_file(self, path: str, args=None) -> int:
+        """`source path [args]`: run a file in the current shell."""
+        try:
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8", "surrogateescape")
+        except OSError as exc:
+            self.error(f"{path}: {exc.strerror}")
+            return 1
+        st = self.state
+        saved_pos = st.positional
+        saved_source = self.current_source
+        saved_line = st.lineno
+        if args is not None:
+            st.positional = list(args)
+        st.source_stack.insert(0, path)
+        self.current_source = path
+        self.source_depth += 1
+        try:
+            return self.run_source_text(text)
+        except ReturnFunc as ret:
+            return ret.status
+        except ParseError as err:
+            write_stderr(f"{path}: line {err.line}: {err.message}\n")
+            if err.context is not None:
+                write_stderr(f"{path}: line {err.line}: `{err.context}'\n")
+            return 1
+        finally:
+            self.source_depth -= 1
+            self.current_source = saved_source
+            del st.source_stack[0]
+            if args is not None:
+                st.positional = saved_pos
+            st.lineno = saved_line
+
+    # ------------------------------------------------------------------- traps
+    def on_signal(self, signum, frame=None) -> None:
+        self.pending_signals.append(signum)
+
+    def run_pending_traps(self) -> None:
+        pending, self.pending_signals = self.pending_signals, []
+        import signal
+        for signum in pending:
+            try:
+                name = signal.Signals(signum).name[3:]
+            except ValueError:
+                continue
+            action = self.traps.get(name)
+            if action:
+                saved = self.state.last_status
+                self.eval_string(action, "trap")
+                self.state.last_status = saved
+
+    def run_exit_trap(self, status: int) -> int:
+        """Run the EXIT trap once; `exit` inside it sets the final status."""
+        action = self.traps.pop("EXIT", None)
+        if not action or self.in_exit_trap:
+            return status
+        self.in_exit_trap = True
+        self.state.last_status = status
+        try:
+            self.eval_string(action, "trap")
+        except ExitShell as exc:
+            return exc.status
+        except (ControlFlow, ShellError):
+            pass
+        return status
+
+    # ------------------------------------------------------------------ xtrace
+    def _ps4(self) -> str:
+        ps4 = self.state.get("PS4")
+        if ps4 is None:
+            return ""
+        if "$" in ps4 or "`" in ps4:
+            ps4 = self._expand_prompt(ps4)
+        if not ps4:
+            return ""
+        return ps4[0] * (self.xtrace_depth - 1) + ps4
+
+    def _expand_prompt(self, text: str) -> str:
+        try:
+            from pyshell.syntax import parse
+            seq = parse('"' + text.replace("\\", "\\\\").replace('"', '\\"')
+                        .replace("\\\\$", "\\$") + '"')
+            word = seq.items[0].command
+            if isinstance(word, ast.Pipeline):
+                word = word.commands[0]
+            return self.expander.word(word.words[0])
+        except Exception:
+            return text
+
+    def _trace_line(self, text: str) -> None:
+        write_stderr(self._ps4() + text + "\n")
+
+    def _trace_command(self, node, argv) -> None:
+        from pyshell.interp.quoting import quote_word
+        for a in node.assigns:
+            self._trace_assign(a)
+        words = []
+        for w in argv:
+            if isinstance(w, ast.Assign):
+                w = self._assign_text(w)
+            words.append(quote_word(w))
+        self._trace_line(" ".join(words))
+
+    def _assign_text(self, a) -> str:
+        if a.array is not None:
+            return a.name + ("+=" if a.append else "=") + "(...)"
+        value = self.expander.word(a.value) if a.value is not None else ""
+        return a.name + ("+=" if a.append else "=") + value
+
+    def _trace_assign(self, a) -> None:
+        from pyshell.interp.quoting import quote_assignment_value
+        st = self.state
+        if a.array is not None:
+            return
+        value = st.get(a.name)
+        if a.subscript is not None or value is None:
+            return
+        op = "+=" if a.append else "="
+        if a.append:
+            try:
+                value = self.expander.word(a.value) if a.value is not None else ""
+            except ShellError:
+                return
+        self._trace_line(f"{a.name}{op}{quote_assignment_value(value)}")
+
+
+# ------------------------------------------------------------------------ helpers
+
+def _single_command(seq):
+    if len(seq.items) != 1 or seq.items[0].background:
+        return None
+    cmd = seq.items[0].command
+    if isinstance(cmd, ast.Pipeline) and len(cmd.commands) == 1 and not cmd.negate \
+            and not cmd.time:
+        cmd = cmd.commands[0]
+    return cmd
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+def _fcntl_dup(fd: int, low: int) -> int:
+    import fcntl
+    return fcntl.fcntl(fd, fcntl.F_DUPFD, low)
+
+
+def _signal_number(name: str) -> int:
+    import signal
+    try:
+        return int(getattr(signal, "SIG" + name))
+    except AttributeError:
+        return 0
+
+
+def _shebang_interpreter(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return None
+    if not head.startswith(b"#!"):
+        return None
+    line = head[2:].split(b"\n", 1)[0].strip()
+    if not line:
+        return None
+    return line.split()[0].decode("utf-8", "surrogateescape")

@@ -1,0 +1,96 @@
+"""Child processes the shell started asynchronously (`cmd &`, process substitutions)
+and waiting for processes with bash's exit-status conventions."""
+from __future__ import annotations
+
+import os
+
+
+def decode_status(raw: int) -> int:
+    """A waitpid status as $? shows it: the exit code, or 128 + signal number."""
+    if os.WIFEXITED(raw):
+        return os.WEXITSTATUS(raw)
+    if os.WIFSIGNALED(raw):
+        return 128 + os.WTERMSIG(raw)
+    return 128 + os.WSTOPSIG(raw) if os.WIFSTOPPED(raw) else 1
+
+
+def wait_pid(pid: int) -> int:
+    """Block until `pid` ends; its $? status."""
+    while True:
+        try:
+            _, raw = os.waitpid(pid, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return 127
+        return decode_status(raw)
+
+
+class Jobs:
+    """Asynchronous children: pid -> status once reaped (None while running)."""
+
+    def __init__(self):
+        self.children: dict[int, int | None] = {}
+        self.procsubs: set[int] = set()
+
+    def add(self, pid: int, procsub: bool = False) -> None:
+        self.children[pid] = None
+        if procsub:
+            self.procsubs.add(pid)
+
+    def knows(self, pid: int) -> bool:
+        return pid in self.children
+
+    def wait(self, pid: int) -> int:
+        status = self.children.get(pid)
+        if status is None:
+            status = wait_pid(pid)
+        self.children.pop(pid, None)
+        self.procsubs.discard(pid)
+        return status
+
+    def wait_all(self) -> None:
+        for pid in list(self.children):
+            if pid not in self.procsubs:
+                self.wait(pid)
+
+    def wait_any(self) -> tuple[int, int] | None:
+        """wait -n: the next job to finish, as (pid, status); None when none is left."""
+        for pid, status in list(self.children.items()):
+            if status is not None and pid not in self.procsubs:
+                del self.children[pid]
+                return pid, status
+        pending = [p for p in self.children if p not in self.procsubs]
+        if not pending:
+            return None
+        while True:
+            try:
+                pid, raw = os.waitpid(-1, 0)
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                return None
+            status = decode_status(raw)
+            if pid in self.children and pid not in self.procsubs:
+                del self.children[pid]
+                return pid, status
+            if pid in self.children:
+                self.children[pid] = status
+
+    def reap(self) -> None:
+        """Collect finished children without blocking (keeps the process table clean)."""
+        for pid, status in list(self.children.items()):
+            if status is not None:
+                continue
+            try:
+                done, raw = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                self.children.pop(pid, None)
+                continue
+            if done:
+                self.children[pid] = decode_status(raw)
+
+    def forget_all(self) -> None:
+        """In a new subshell: the parent's children are not ours."""
+        self.children.clear()
+        self.procsubs.clear()

@@ -1,0 +1,61 @@
+"""Quoting words for re-input, the way bash prints them in `set -x` traces, `declare -p`,
+`alias`, `trap -p` and `${x@Q}`."""
+from __future__ import annotations
+
+_METAS = frozenset(" \t\n'\"\\|&;()<>!{}*[?]^$`")
+
+
+def needs_quoting(word: str) -> bool:
+    """bash's sh_contains_shell_metas."""
+    if not word:
+        return True
+    for i, ch in enumerate(word):
+        if ch in _METAS:
+            return True
+        if ch == "~" and (i == 0 or word[i - 1] in "=:"):
+            return True
+        if ch == "#" and i == 0:
+            return True
+    return False
+
+
+def _needs_ansi(word: str) -> bool:
+    return any(ord(ch) < 32 and ch not in "\t\n" or ord(ch) == 127 for ch in word)
+
+
+def single_quote(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+_ANSI_ESCAPES = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
+                 "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
+
+
+def ansi_quote(word: str) -> str:
+    out = []
+    for ch in word:
+        esc = _ANSI_ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append("\\%03o" % ord(ch))
+        else:
+            out.append(ch)
+    return "$'" + "".join(out) + "'"
+
+
+def quote_word(word: str) -> str:
+    """A word as set -x shows it: unchanged when safe, else quoted."""
+    if _needs_ansi(word):
+        return ansi_quote(word)
+    if needs_quoting(word):
+        return single_quote(word)
+    return word
+
+
+def quote_assignment_value(value: str) -> str:
+    if _needs_ansi(value):
+        return ansi_quote(value)
+    if value and not needs_quoting(value):
+        return value
+    return single_quote(value) if value else ""

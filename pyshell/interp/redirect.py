@@ -1,0 +1,269 @@
+"""Redirections, applied to the shell process's real file descriptors.
+
+A command's redirections are applied left to right (bash's order); the previous state
+of every fd touched is saved first in a *frame* (a copy at fd >= 10, close-on-exec so
+it never leaks into programs) and the frame is restored after the command. `exec`
+applies redirections without a frame: they stay.
+
+Fds the user names (`3>f`, `exec 4<&0`) are created with dup2 and so are inheritable:
+programs see them. Everything the shell opens for itself is close-on-exec.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+
+from pyshell.errors import ShellError
+
+_PIPE_LIMIT = 65536  # a here-document smaller than this fits in a fresh pipe
+
+_OUTPUT_FLAGS = {
+    ">": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    ">|": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    ">>": os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+    "&>": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    "&>>": os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+    "<>": os.O_RDWR | os.O_CREAT,
+    "<": os.O_RDONLY,
+}
+
+
+def fd_is_open(fd: int) -> bool:
+    try:
+        fcntl.fcntl(fd, fcntl.F_GETFD)
+        return True
+    except OSError:
+        return False
+
+
+def heredoc_fd(text: str) -> int:
+    """A readable fd holding `text`: a pipe when it fits, else an anonymous file."""
+    data = text.encode("utf-8", "surrogateescape")
+    if len(data) < _PIPE_LIMIT:
+        r, w = os.pipe()
+        try:
+            if data:
+                os.write(w, data)
+        finally:
+            os.close(w)
+        return r
+    try:
+        fd = os.memfd_create("here-document")
+    except (AttributeError, OSError):
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="pywarmsh-heredoc-")
+        os.unlink(path)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+class Redirector:
+    """Applies and undoes redirections for one interpreter."""
+
+    def __init__(self, sh):
+        self.sh = sh
+        self.frames: list[list] = []  # active frames: lists of [fd, saved_copy or -1]
+
+    # ------------------------------------------------------------------ frames
+    def apply(self, redirs, permanent: bool = False) -> list | None:
+        """Apply `redirs`; return the frame to pass to restore(). On failure the fds
+        already changed are restored and ShellError is raised."""
+        frame = None if permanent else []
+        if frame is not None:
+            self.frames.append(frame)
+        try:
+            for r in redirs:
+                self._one(r, frame)
+        except BaseException:
+            if frame is not None:
+                self.restore(frame)
+            raise
+        return frame
+
+    def plumb(self, moves) -> list:
+        """Point fds at pipe ends etc.: `moves` is [(src, dst)], src stays open."""
+        frame = []
+        self.frames.append(frame)
+        for src, dst in moves:
+            self._make_room(dst)
+            self._save(dst, frame)
+            if src != dst:
+                os.dup2(src, dst)
+        return frame
+
+    def restore(self, frame) -> None:
+        if frame is None:
+            return
+        for fd, copy in reversed(frame):
+            if copy >= 0:
+                try:
+                    os.dup2(copy, fd)
+                except OSError:
+                    pass
+                os.close(copy)
+            else:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        frame.clear()
+        if self.frames and self.frames[-1] is frame:
+            self.frames.pop()
+        elif frame in self.frames:
+            self.frames.remove(frame)
+
+    def _save(self, fd: int, frame) -> None:
+        if frame is None:
+            return
+        for entry in frame:
+            if entry[0] == fd:
+                return
+        try:
+            copy = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        except OSError:
+            copy = -1
+        frame.append([fd, copy])
+
+    def _make_room(self, fd: int) -> None:
+        """A saved copy may sit on the fd the user now wants: move the copy away."""
+        for frame in self.frames:
+            for entry in frame:
+                if entry[1] == fd:
+                    entry[1] = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+                    os.close(fd)
+
+    def _install(self, src: int, fd: int, frame, close_src: bool = True) -> None:
+        """Make `fd` a copy of `src` (inheritable), saving fd's old state first."""
+        self._make_room(fd)
+        self._save(fd, frame)
+        if src == fd:
+            os.set_inheritable(fd, True)
+            return
+        os.dup2(src, fd)
+        if close_src:
+            os.close(src)
+
+    def _close(self, fd: int, frame) -> None:
+        self._make_room(fd)
+        self._save(fd, frame)
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+    # -------------------------------------------------------------- one redirection
+    def _one(self, r, frame) -> None:
+        op = r.op
+        exp = self.sh.expander
+        if r.fd is not None:
+            fd = r.fd
+        else:
+            fd = 0 if op[0] == "<" else 1
+        if op in ("<<", "<<-"):
+            self._place(heredoc_fd(exp.heredoc(r.heredoc)), fd, r, frame)
+            return
+        if op == "<<<":
+            self._place(heredoc_fd(exp.word(r.target) + "\n"), fd, r, frame)
+            return
+        if op in ("<&", ">&"):
+            target = exp.word(r.target)
+            if op == ">&" and r.fd is None and r.varname is None \
+                    and not _is_fd_word(target):
+                op = "&>"  # `>&file` means `&>file`
+            else:
+                self._dup(target, fd, op, r, frame)
+                return
+            path = target
+        else:
+            path = self._target_path(r.target)
+        flags = _OUTPUT_FLAGS[op]
+        if op in (">", "&>") and self.sh.state.option("noclobber"):
+            flags = self._noclobber_flags(path, flags)
+        try:
+            newfd = os.open(path, flags, 0o666)
+        except OSError as exc:
+            if exc.errno == 17 and flags & os.O_EXCL:
+                raise ShellError(f"{path}: cannot overwrite existing file") from None
+            raise ShellError(f"{path}: {exc.strerror}") from None
+        if op in ("&>", "&>>"):
+            self._install(newfd, 1, frame)
+            self._install(1, 2, frame, close_src=False)
+            return
+        self._place(newfd, fd, r, frame)
+
+    def _target_path(self, word) -> str:
+        exp = self.sh.expander
+        fn = getattr(exp, "redirect_target", None)
+        return fn(word) if fn is not None else exp.word(word)
+
+    @staticmethod
+    def _noclobber_flags(path: str, flags: int) -> int:
+        import stat
+        try:
+            st = os.stat(path)
+        except OSError:
+            return flags | os.O_EXCL
+        if stat.S_ISREG(st.st_mode):
+            return flags | os.O_EXCL  # exists: open fails with EEXIST
+        return flags
+
+    def _place(self, newfd: int, fd: int, r, frame) -> None:
+        """Put the freshly opened `newfd` where the redirection wants it."""
+        if r.varname:
+            user_fd = fcntl.fcntl(newfd, fcntl.F_DUPFD, 10)
+            os.close(newfd)
+            self._set_fd_var(r.varname, user_fd)
+            return
+        self._install(newfd, fd, frame)
+
+    def _set_fd_var(self, name: str, fd: int) -> None:
+        from pyshell.interp.state import VarError
+        try:
+            self.sh.state.set(name, str(fd))
+        except VarError as exc:
+            os.close(fd)
+            raise ShellError(exc.message) from None
+
+    def _dup(self, target: str, fd: int, op: str, r, frame) -> None:
+        if r.varname and target == "-":
+            value = self.sh.state.get(r.varname)
+            if value is None or not value.isdigit():
+                raise ShellError(f"{value or ''}: Bad file descriptor" if value else
+                                 f"{r.varname}: ambiguous redirect")
+            self._close(int(value), None)
+            return
+        if target == "-":
+            self._close(fd, frame)
+            return
+        move = target.endswith("-")
+        digits = target[:-1] if move else target
+        if not digits.isdigit():
+            raise ShellError(f"{target}: ambiguous redirect")
+        src = int(digits)
+        if not fd_is_open(src) or self._is_private(src):
+            raise ShellError(f"{digits}: Bad file descriptor")
+        if r.varname:
+            user_fd = fcntl.fcntl(src, fcntl.F_DUPFD, 10)
+            self._set_fd_var(r.varname, user_fd)
+        elif src != fd:
+            self._make_room(fd)
+            self._save(fd, frame)
+            os.dup2(src, fd)
+        else:
+            os.set_inheritable(fd, True)
+        if move and src != fd:
+            self._close(src, frame)
+
+    def _is_private(self, fd: int) -> bool:
+        for frame in self.frames:
+            for entry in frame:
+                if entry[1] == fd:
+                    return True
+        return False
+
+
+def _is_fd_word(text: str) -> bool:
+    return text == "-" or text.isdigit() or (text.endswith("-") and text[:-1].isdigit())
