@@ -1,0 +1,198 @@
+"""The [[ ... ]] conditional command parser (a mixin of pyshell.syntax.parser.Parser).
+
+bash lexes the inside of [[ ]] itself: `<` `>` are comparison operators, `(` `)` group,
+the right side of `==`/`!=`/`=` is a pattern (extglob forms allowed), and the right side of
+`=~` is a regular expression in which `|` and parenthesised blanks are part of the word.
+"""
+from __future__ import annotations
+
+from pyshell.errors import ParseError
+from pyshell.syntax import ast as A
+
+UNARY_OPS = frozenset("-" + c for c in "abcdefghkprstuwxGLNOSzonvR")
+BINARY_OPS = frozenset(("==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt",
+                        "-ge", "-nt", "-ot", "-ef"))
+_PATTERN_OPS = frozenset(("==", "=", "!="))
+
+
+class CondSyntaxError(ParseError):
+    """A syntax error inside [[ ]]. bash prints `message` (a single line, nothing when
+    `message` is empty) and then stops reading input as if at end of file: commands
+    already parsed on that line do not run and the shell exits with its last status."""
+
+    silent_eof = True
+
+
+class _CTok:
+    __slots__ = ("kind", "value", "start", "end", "word")
+
+    def __init__(self, kind, value, start, end, word=None):
+        self.kind = kind    # W, OP, NL, EOF
+        self.value = value
+        self.start = start
+        self.end = end
+        self.word = word
+
+
+class CondParser:
+    """Mixin: needs the Parser's src, pos, _skip, read_word, _scan_parts, _loc."""
+
+    def _ctok(self, skip_newlines: bool = False) -> _CTok:
+        src, n = self.src, self.n
+        i = self._skip(self.pos)
+        while skip_newlines and i < n and src[i] == "\n":
+            i = self._skip(i + 1)
+        if i >= n:
+            return _CTok("EOF", "", i, i)
+        c = src[i]
+        if c == "\n":
+            return _CTok("NL", "newline", i, i + 1)
+        two = src[i:i + 2]
+        if two in ("&&", "||"):
+            return _CTok("OP", two, i, i + 2)
+        if c in "()<>" and not (c in "<>" and two[1:] == "("):
+            return _CTok("OP", c, i, i + 1)
+        if c in ";&|":
+            return _CTok("OP", c, i, i + 1)
+        word, end = self.read_word(i)
+        return _CTok("W", word.text, i, end, word)
+
+    def _cond_fail(self, message: str):
+        raise CondSyntaxError(message, self._loc(self.pos)[0], None)
+
+    def parse_cond(self):
+        node = self._cond_or()
+        tok = self._ctok()
+        if tok.kind == "W" and tok.value == "]]":
+            self.pos = tok.end
+            return node
+        if tok.kind == "EOF":
+            self._cond_fail("unexpected EOF while looking for `]]'")
+        self._cond_fail(f"syntax error in conditional expression: unexpected token `{tok.value}'")
+
+    def _cond_or(self):
+        left = self._cond_and()
+        tok = self._ctok()
+        while tok.kind == "OP" and tok.value == "||":
+            self.pos = tok.end
+            right = self._cond_and()
+            left = A.CondOr(left, right, line=left.line, col=left.col)
+            tok = self._ctok()
+        return left
+
+    def _cond_and(self):
+        left = self._cond_not()
+        tok = self._ctok()
+        while tok.kind == "OP" and tok.value == "&&":
+            self.pos = tok.end
+            right = self._cond_not()
+            left = A.CondAnd(left, right, line=left.line, col=left.col)
+            tok = self._ctok()
+        return left
+
+    def _cond_not(self):
+        tok = self._ctok(skip_newlines=True)
+        if tok.kind == "W" and tok.value == "!":
+            self.pos = tok.end
+            line, col = self._loc(tok.start)
+            return A.CondNot(self._cond_not(), line=line, col=col)
+        return self._cond_primary(tok)
+
+    def _cond_primary(self, tok):
+        line, col = self._loc(tok.start)
+        if tok.kind == "OP" and tok.value == "(":
+            self.pos = tok.end
+            inner = self._cond_or()
+            close = self._ctok()
+            if close.kind != "OP" or close.value != ")":
+                self._cond_fail(f"unexpected token `{close.value or 'EOF'}', expected `)'")
+            self.pos = close.end
+            return inner
+        if tok.kind == "EOF":
+            self._cond_fail("unexpected EOF while looking for `]]'")
+        if tok.kind != "W" or tok.value == "]]":
+            # bash gives up silently here
+            self._cond_fail("" if tok.kind == "W" else
+                            f"syntax error in conditional expression: unexpected token "
+                            f"`{tok.value}'")
+        self.pos = tok.end
+        if tok.value in UNARY_OPS:
+            arg = self._ctok()
+            if arg.kind != "W" or arg.value == "]]":
+                self._cond_fail(f"unexpected argument `{arg.value or 'EOF'}' to conditional "
+                                "unary operator")
+            self.pos = arg.end
+            return A.CondUnary(tok.value, arg.word, line=line, col=col)
+        op = self._ctok()
+        if op.kind == "W" and op.value in BINARY_OPS or op.kind == "OP" and op.value in "<>":
+            self.pos = op.end
+            if op.value == "=~":
+                right = self._cond_regex()
+            else:
+                arg = self._ctok()
+                if arg.kind != "W" or arg.value == "]]":
+                    self._cond_fail(f"unexpected argument `{arg.value or 'EOF'}' to "
+                                    "conditional binary operator")
+                if op.value in _PATTERN_OPS:
+                    right, end = self.read_word(arg.start, extglob=True)
+                    self.pos = end
+                else:
+                    right = arg.word
+                    self.pos = arg.end
+            return A.CondBinary(op.value, tok.word, right, line=line, col=col)
+        if op.kind == "W" and op.value != "]]":
+            self._cond_fail("conditional binary operator expected")
+        if op.kind == "NL":
+            self._cond_fail("unexpected token `newline', conditional binary operator expected")
+        return A.CondWord(tok.word, line=line, col=col)
+
+    def _cond_regex(self):
+        """The =~ operand: blanks inside parentheses and `|` belong to the word."""
+        src, n = self.src, self.n
+        start = self._skip(self.pos)
+        if src.startswith("]]", start) and (start + 2 >= n or src[start + 2] in " \t\n;&|"):
+            self._cond_fail("unexpected argument `]]' to conditional binary operator")
+        if start >= n or src[start] in "\n;&":
+            tok = self._ctok()
+            self._cond_fail(f"unexpected argument `{tok.value or 'EOF'}' to conditional "
+                            "binary operator")
+        parts: list = []
+        depth = 0
+        i = start
+        while i < n:
+            more, i = self._scan_parts(i, " \t\n()|<>;&", in_param=True)
+            parts.extend(more)
+            if i >= n:
+                break
+            c = src[i]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif c in " \t\n":
+                if depth == 0:
+                    break
+            elif c in ";&" and depth == 0:
+                break
+            elif c in "<>" and depth == 0:
+                break
+            line, col = self._loc(i)
+            parts.append(A.Lit(c, line=line, col=col))
+            i += 1
+        parts = _merge_lits(parts)
+        line, col = self._loc(start)
+        self.pos = i
+        return A.Word(parts, src[start:i], line=line, col=col)
+
+
+def _merge_lits(parts):
+    out = []
+    for p in parts:
+        if out and type(p) is A.Lit and type(out[-1]) is A.Lit:
+            prev = out[-1]
+            out[-1] = A.Lit(prev.text + p.text, line=prev.line, col=prev.col)
+        else:
+            out.append(p)
+    return out
