@@ -1,0 +1,163 @@
+"""Generated differential tests: random quoting, word splitting and parameter operators.
+
+Each example is a small script run under bash and pywarmsh; stdout, stderr and status
+must match. Examples are derandomized so a run is reproducible; set
+PYWARMSH_HYPOTHESIS_RANDOM=1 to explore new ones.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from .casefile import Case
+from .runner import bash_shell, describe, run_case, shell_under_test
+
+ORACLE = bash_shell()
+SUT = shell_under_test()
+SETTINGS = settings(max_examples=40, deadline=None,
+                    derandomize=not os.environ.get("PYWARMSH_HYPOTHESIS_RANDOM"),
+                    suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+def check(script: str) -> None:
+    case = Case(name="generated", source="test_generated.py", script=script, stderr=True,
+                timeout=10.0)
+    expected = run_case(ORACLE, case)
+    actual = run_case(SUT, case)
+    same = (expected.status, expected.stdout, expected.stderr) == (
+        actual.status, actual.stdout, actual.stderr)
+    if not same or actual.has_traceback() or actual.timed_out:
+        pytest.fail("generated script differs\n" + describe(case, expected, actual, SUT),
+                    pytrace=False)
+
+
+def bash_single_quoted(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def ansi_c_quoted(text: str) -> str:
+    """$'...' with every non-alphanumeric character written as an escape."""
+    out = []
+    for ch in text:
+        if ch.isalnum() and ch.isascii():
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        else:
+            out.append("\\x%02x" % ord(ch))
+    return "$'" + "".join(out) + "'"
+
+
+# ---------------------------------------------------------------- quoting
+PLAIN = st.text(alphabet="abcxyz019_.,:=+-@%", min_size=1, max_size=4)
+QUOTABLE = st.text(alphabet="ab c*?$`\"'\\!#&;|<>(){}[]~\t\n", max_size=6)
+VARS = {"v": "a  b", "e": "", "s": "*", "q": "it's"}
+VAR_NAME = st.sampled_from(sorted(VARS))
+
+
+@st.composite
+def word_fragment(draw) -> str:
+    kind = draw(st.sampled_from(["plain", "single", "double", "ansi", "backslash",
+                                 "var", "quoted_var", "cmdsub"]))
+    if kind == "plain":
+        return draw(PLAIN)
+    if kind == "single":
+        return bash_single_quoted(draw(QUOTABLE))
+    if kind == "ansi":
+        return ansi_c_quoted(draw(QUOTABLE))
+    if kind == "backslash":
+        return "\\" + draw(st.sampled_from(list(" *?$`\"'\\#&;|<>(){}[]~abc")))
+    if kind == "double":
+        inner = draw(st.text(alphabet="ab c*?'#&;|<>(){}~", max_size=5))
+        extra = draw(st.sampled_from(["", "\\$", "\\\"", "\\\\", "\\`", "$v", "${e}x", "\\a"]))
+        return '"' + inner + extra + '"'
+    if kind == "var":
+        return "$" + draw(VAR_NAME)
+    if kind == "quoted_var":
+        return '"${' + draw(VAR_NAME) + '}"'
+    return "$(printf %s " + bash_single_quoted(draw(QUOTABLE)) + ")"
+
+
+WORD = st.lists(word_fragment(), min_size=1, max_size=4).map("".join)
+
+
+def var_setup() -> str:
+    return "".join(f"{name}={bash_single_quoted(value)}\n" for name, value in VARS.items())
+
+
+@SETTINGS
+@given(st.lists(WORD, min_size=1, max_size=5))
+def test_quoting_and_quote_removal(words):
+    check(var_setup() + "set -f\nset -- " + " ".join(words)
+          + "\nprintf '[%s]\\n' \"$@\"\necho \"n=$#\"\n")
+
+
+# ---------------------------------------------------------------- word splitting
+IFS_CHARS = " \t\n:,-x"
+FIELD_TEXT = st.text(alphabet="ab \t\n:,-x", max_size=12)
+
+
+@SETTINGS
+@given(ifs=st.one_of(st.none(), st.text(alphabet=IFS_CHARS, max_size=4)),
+       value=FIELD_TEXT, prefix=st.sampled_from(["", "p", "' '", '""']))
+def test_word_splitting_with_random_ifs(ifs, value, prefix):
+    ifs_line = "unset IFS\n" if ifs is None else f"IFS={ansi_c_quoted(ifs)}\n"
+    script = (ifs_line + f"v={ansi_c_quoted(value)}\n"
+              + f"set -- {prefix}$v\n"
+              + "printf '<%s>' \"$@\"; echo \" $#\"\n"
+              + "printf '<%s>' \"$*\"; echo\n"
+              + "printf '<%s>' $v$v; echo\n"
+              + "read -r a b rest <<< \"$v\"; printf '<%s>' \"$a\" \"$b\" \"$rest\"; echo\n")
+    check(script)
+
+
+# ---------------------------------------------------------------- parameter operators
+STATES = {"unset": None, "empty": "", "value": "abcabc.tar.gz", "spaces": "a b  c",
+          "glob": "x*y?z"}
+PATTERN = st.text(alphabet="abc.*?z", min_size=0, max_size=4).map(
+    lambda p: p.replace("\\", ""))
+OPERAND = st.one_of(st.text(alphabet="xyz", max_size=3),
+                    st.sampled_from(['"q r"', "'*'", "$other", "\\*"]))
+
+
+@st.composite
+def parameter_expression(draw) -> str:
+    op = draw(st.sampled_from(["-", ":-", "+", ":+", "=", ":=", "#", "##", "%", "%%",
+                               "/", "//", "/#", "/%", "len", "offset", "^^", ",,", "^",
+                               "plain"]))
+    if op == "len":
+        return "${#v}"
+    if op == "plain":
+        return "${v}"
+    if op in ("^^", ",,", "^"):
+        return "${v" + op + "}"
+    if op == "offset":
+        start = draw(st.integers(-4, 6))
+        start_text = f" {start}" if start < 0 else str(start)
+        if draw(st.booleans()):
+            return "${v:" + start_text + ":" + str(draw(st.integers(0, 5))) + "}"
+        return "${v:" + start_text + "}"
+    if op in ("#", "##", "%", "%%"):
+        return "${v" + op + draw(PATTERN) + "}"
+    if op.startswith("/"):
+        return "${v" + op + draw(PATTERN) + "/" + draw(OPERAND) + "}"
+    return "${v" + op + draw(OPERAND) + "}"
+
+
+@SETTINGS
+@given(state=st.sampled_from(sorted(STATES)), exprs=st.lists(parameter_expression(),
+                                                              min_size=1, max_size=4))
+def test_parameter_operators(state, exprs):
+    value = STATES[state]
+    setup = "unset v\n" if value is None else f"v={bash_single_quoted(value)}\n"
+    setup += "other='o t'\n"
+    lines = []
+    for expr in exprs:
+        lines.append(f"printf '[%s]' \"{expr}\"; echo")
+        lines.append(f"printf '[%s]' {expr}; echo")
+    lines.append("printf 'v=[%s] %s\\n' \"${v-UNSET}\" \"${v+set}\"")
+    check(setup + "\n".join(lines) + "\n")
