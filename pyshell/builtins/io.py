@@ -1,0 +1,672 @@
+"""echo, printf and read."""
+from __future__ import annotations
+
+import os
+import re
+
+from pyshell.builtins import builtin
+
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+                   "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+_OCT = "01234567"
+_HEX = "0123456789abcdefABCDEF"
+
+
+def decode_escapes(text: str, mode: str = "echo", ansi: bool = False):
+    """Backslash escapes. mode "echo" (echo -e, printf %b: \\0nnn octal, \\c stops),
+    "printf" (a printf format: \\nnn octal, \\" and \\? kept), or ansi=True ($'...'
+    rules for ${x@E}: \\nnn, \\cX, \\' \\" \\?). Returns (text, stopped_by_backslash_c)."""
+    if "\\" not in text:
+        return text, False
+    if ansi:
+        mode = "ansi"
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c != "\\" or i + 1 >= n:
+            out.append(c)
+            i += 1
+            continue
+        e = text[i + 1]
+        i += 2
+        if e in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[e])
+        elif e == "c" and mode in ("echo", "b"):
+            return "".join(out), True
+        elif e == "c" and mode == "ansi" and i < n:
+            out.append(chr(ord(text[i].upper()) ^ 0x40) if text[i] != "?" else "\x7f")
+            i += 1
+        elif e in _OCT and (mode != "echo" or e == "0"):
+            j = i if mode == "echo" or mode == "b" and e == "0" else i - 1
+            k = j
+            while k < n and k < j + 3 and text[k] in _OCT:
+                k += 1
+            out.append(chr(int(text[j:k] or "0", 8) & 0xFF))
+            i = k
+        elif e == "x":
+            k = i
+            while k < n and k < i + 2 and text[k] in _HEX:
+                k += 1
+            if k == i:
+                out.append("\\x")
+            else:
+                out.append(_byte_char(int(text[i:k], 16)))
+                i = k
+        elif e in "uU":
+            k = i
+            limit = 4 if e == "u" else 8
+            while k < n and k < i + limit and text[k] in _HEX:
+                k += 1
+            if k == i:
+                out.append("\\" + e)
+            else:
+                try:
+                    out.append(chr(int(text[i:k], 16)))
+                except (ValueError, OverflowError):
+                    out.append("\\" + e + text[i:k])
+                i = k
+        elif mode in ("printf", "ansi") and e in "\"'?":
+            if mode == "printf" and e == "'":
+                out.append("\\'")
+            else:
+                out.append(e)
+        else:
+            out.append("\\" + e)
+    return "".join(out), False
+
+
+def _byte_char(b: int) -> str:
+    """A raw byte as the shell's internal str (surrogateescape above 0x7f)."""
+    return chr(b) if b < 0x80 else bytes([b]).decode("utf-8", "surrogateescape")
+
+
+def _write(sh, name: str, text: str) -> int:
+    try:
+        sh.write(1, text)
+    except OSError as exc:
+        sh.error(f"{name}: write error: {os.strerror(exc.errno or 5)}")
+        return 1
+    return 0
+
+
+# ------------------------------------------------------------------- echo
+
+@builtin("echo")
+def echo(sh, argv) -> int:
+    newline = True
+    escapes = "xpg_echo" in sh.state.shopts
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if len(arg) < 2 or arg[0] != "-" or any(c not in "neE" for c in arg[1:]):
+            break
+        for c in arg[1:]:
+            if c == "n":
+                newline = False
+            elif c == "e":
+                escapes = True
+            else:
+                escapes = False
+        i += 1
+    text = " ".join(argv[i:])
+    if escapes:
+        text, stopped = decode_escapes(text)
+        if stopped:
+            return _write(sh, "echo", text)
+    return _write(sh, "echo", text + "\n" if newline else text)
+
+
+# ------------------------------------------------------------------- printf
+
+_BACKSLASH_SPECIAL = frozenset(" \t\n'\"\\|&;()<>!{}*[?]^$`,")
+
+
+def quote_backslash(s: str) -> str:
+    """printf %q: bash's backslash quoting, or $'...' for unprintable characters."""
+    if s == "":
+        return "''"
+    if any(ord(c) < 32 or ord(c) == 127 for c in s):
+        esc = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
+               "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
+        return "$'" + "".join(esc.get(c) or ("\\%03o" % ord(c) if ord(c) < 32 or
+                                             ord(c) == 127 else c) for c in s) + "'"
+    out = []
+    for i, c in enumerate(s):
+        if c in _BACKSLASH_SPECIAL or (c == "~" and (i == 0 or s[i - 1] in "=:")) \
+                or (c == "#" and i == 0):
+            out.append("\\")
+        out.append(c)
+    return "".join(out)
+
+
+class _PrintfState:
+    __slots__ = ("sh", "status")
+
+    def __init__(self, sh):
+        self.sh = sh
+        self.status = 0
+
+    def integer(self, arg: str, unsigned: bool = False) -> int:
+        if arg is None or arg == "":
+            return 0
+        if arg[0] in "'\"":
+            return ord(arg[1]) if len(arg) > 1 else 0
+        m = _INT_PREFIX.match(arg)
+        text = m.group(0).strip()
+        value = int(text, 0) if text and text.lstrip("+-")[:1] != "0" or \
+            text.lstrip("+-")[:2].lower() == "0x" else int(text or "0", 8)
+        if text.lstrip("+-").lower() == "0x" or m.end() < len(arg) and \
+                arg[m.end():m.end() + 1] in "xX" and text.lstrip("+-") == "0":
+            self.sh.error(f"printf: {arg}: invalid hex number")
+            self.status = 1
+        elif m.end() < len(arg) or not text:
+            self.sh.error(f"printf: {arg}: invalid number")
+            self.status = 1
+        limit = 1 << 63
+        if value >= limit or value < -limit:
+            if unsigned and -limit <= value < (1 << 64):
+                return value
+            self.sh.error(f"printf: warning: {arg}: Numerical result out of range")
+            value = limit - 1 if value > 0 else -limit
+        return value
+
+    def floating(self, arg: str) -> float:
+        if arg is None or arg == "":
+            return 0.0
+        if arg[0] in "'\"":
+            return float(ord(arg[1])) if len(arg) > 1 else 0.0
+        s = arg.strip(" \t\n")
+        try:
+            if s[:2].lower() in ("0x",) or s[1:3].lower() == "0x":
+                return float.fromhex(s)
+            return float(s)
+        except ValueError:
+            pass
+        # longest valid prefix, as strtold does
+        for k in range(len(s) - 1, 0, -1):
+            try:
+                value = float(s[:k])
+                break
+            except ValueError:
+                continue
+        else:
+            value = 0.0
+        self.sh.error(f"printf: {arg}: invalid number")
+        self.status = 1
+        return value
+
+
+_FLAGS = "-+ #0'"
+_INT_PREFIX = re.compile(r"[ \t\n]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)?")
+_LENGTH_MODIFIERS = "hlLjtz"
+
+
+def _format(fmt: str, args: list, st: _PrintfState):
+    """One pass over the format. Returns (text, args_consumed, stop)."""
+    out = []
+    i, n = 0, len(fmt)
+    ai = 0
+    nargs = len(args)
+
+    def next_arg():
+        nonlocal ai
+        if ai < nargs:
+            ai += 1
+            return args[ai - 1]
+        return None
+
+    while i < n:
+        c = fmt[i]
+        if c == "\\":
+            j = i + 1
+            # find the end of this escape and decode just it
+            if j < n and fmt[j] in _OCT:
+                k = j
+                while k < n and k < j + 3 and fmt[k] in _OCT:
+                    k += 1
+            elif j < n and fmt[j] == "x":
+                k = j + 1
+                while k < n and k < j + 3 and fmt[k] in _HEX:
+                    k += 1
+            elif j < n and fmt[j] in "uU":
+                k = j + 1
+                limit = j + (5 if fmt[j] == "u" else 9)
+                while k < n and k < limit and fmt[k] in _HEX:
+                    k += 1
+            else:
+                k = min(j + 1, n)
+            out.append(decode_escapes(fmt[i:k], "printf")[0])
+            i = k
+            continue
+        if c != "%":
+            j = fmt.find("%", i)
+            b = fmt.find("\\", i)
+            end = min(x for x in (j, b, n) if x >= 0)
+            out.append(fmt[i:end])
+            i = end
+            continue
+        # a conversion
+        start = i
+        i += 1
+        if i < n and fmt[i] == "%":
+            out.append("%")
+            i += 1
+            continue
+        flags = ""
+        while i < n and fmt[i] in _FLAGS:
+            flags += fmt[i]
+            i += 1
+        width = ""
+        if i < n and fmt[i] == "*":
+            width = str(st.integer(next_arg()))
+            i += 1
+        else:
+            while i < n and fmt[i].isdigit():
+                width += fmt[i]
+                i += 1
+        precision = None
+        if i < n and fmt[i] == ".":
+            i += 1
+            if i < n and fmt[i] == "*":
+                precision = str(st.integer(next_arg()))
+                i += 1
+            else:
+                precision = ""
+                while i < n and fmt[i].isdigit():
+                    precision += fmt[i]
+                    i += 1
+        while i < n and fmt[i] in _LENGTH_MODIFIERS:
+            i += 1
+        if i >= n:
+            st.sh.error(f"printf: `{fmt[start:]}': missing format character")
+            st.status = 1
+            return "".join(out), ai, True
+        conv = fmt[i]
+        i += 1
+        flags = flags.replace("'", "")
+        if width.startswith("-"):
+            flags += "-"
+            width = width[1:]
+        spec = "%" + flags + width + ("." + precision if precision is not None else "")
+        if conv == "s":
+            arg = next_arg()
+            out.append((spec + "s") % ("" if arg is None else arg))
+        elif conv == "b":
+            arg = next_arg()
+            text, stopped = decode_escapes("" if arg is None else arg, "b")
+            out.append(("%" + flags + width + ("." + precision if precision is not None
+                                               else "") + "s") % text)
+            if stopped:
+                return "".join(out), ai, True
+        elif conv in "qQ":
+            arg = next_arg()
+            arg = "" if arg is None else arg
+            if conv == "Q" and precision is not None:
+                arg = arg[:int(precision or 0)]
+                spec = "%" + flags + width
+            out.append((spec + "s") % quote_backslash(arg))
+        elif conv in "di":
+            out.append((spec + "d") % st.integer(next_arg()))
+        elif conv in "ouxX":
+            value = st.integer(next_arg(), unsigned=True)
+            if value < 0:
+                value += 1 << 64
+            if conv == "o" and "#" in flags:
+                digits = "%o" % value
+                spec = spec.replace("#", "")
+                out.append((spec + "s") % (digits if digits.startswith("0") else "0" + digits)
+                           if precision is None else (spec + "o") % value)
+            else:
+                out.append((spec + ("d" if conv == "u" else conv)) % value)
+        elif conv == "c":
+            arg = next_arg()
+            out.append((spec.split(".")[0] + "s") % (arg[:1] if arg else ""))
+        elif conv in "eEfFgGaA":
+            value = st.floating(next_arg())
+            if conv in "aA":
+                text = value.hex()
+                out.append(("%" + flags + width + "s") % (text.upper() if conv == "A"
+                                                          else text))
+            else:
+                out.append((spec + conv) % value)
+        elif conv == "(":
+            close = fmt.find(")", i)
+            if close < 0 or close + 1 >= n or fmt[close + 1] != "T":
+                st.sh.error(f"printf: `{fmt[start:i]}': invalid format character")
+                st.status = 1
+                return "".join(out), ai, True
+            tfmt = fmt[i:close]
+            i = close + 2
+            import time
+            arg = next_arg()
+            value = int(time.time()) if arg in (None, "", "-1") else \
+                (int(os.times().elapsed) if arg == "-2" else st.integer(arg))
+            text = time.strftime(tfmt or "%X", time.localtime(value))
+            out.append(("%" + flags + width + ("." + precision if precision is not None
+                                               else "") + "s") % text)
+        else:
+            st.sh.error(f"printf: `{conv}': invalid format character")
+            st.status = 1
+            return "".join(out), ai, True
+    return "".join(out), ai, False
+
+
+@builtin("printf")
+def printf(sh, argv) -> int:
+    args = argv[1:]
+    var = None
+    while args and args[0].startswith("-") and args[0] != "-":
+        if args[0] == "--":
+            args = args[1:]
+            break
+        if args[0] == "-v":
+            if len(args) < 2:
+                sh.error("printf: -v: option requires an argument")
+                sh.write(2, "printf: usage: printf [-v var] format [arguments]\n")
+                return 2
+            var = args[1]
+            args = args[2:]
+            continue
+        if args[0].startswith("-v"):
+            var = args[0][2:]
+            args = args[1:]
+            continue
+        sh.error(f"printf: {args[0][:2]}: invalid option")
+        sh.write(2, "printf: usage: printf [-v var] format [arguments]\n")
+        return 2
+    if not args:
+        sh.write(2, "printf: usage: printf [-v var] format [arguments]\n")
+        return 2
+    if var is not None and not _valid_varref(var):
+        sh.error(f"printf: `{var}': not a valid identifier")
+        return 2
+    fmt, rest = args[0], args[1:]
+    st = _PrintfState(sh)
+    pieces = []
+    while True:
+        text, used, stop = _format(fmt, rest, st)
+        pieces.append(text)
+        if stop or used == 0 or used >= len(rest):
+            break
+        rest = rest[used:]
+    output = "".join(pieces)
+    if var is not None:
+        _assign_var(sh, var, output)
+        return st.status
+    if _write(sh, "printf", output):
+        return 1
+    return st.status
+
+
+def _valid_varref(name: str) -> bool:
+    base = name.split("[", 1)[0]
+    return base.isidentifier() and base.isascii() and (name == base or name.endswith("]"))
+
+
+def _assign_var(sh, name: str, value: str) -> None:
+    from pyshell.errors import ShellError
+    from pyshell.interp.state import VarError
+    state = sh.state
+    try:
+        if "[" in name:
+            base, _, sub = name[:-1].partition("[")
+            if state.is_assoc(base):
+                state.set_element(base, sub, value)
+            else:
+                from pyshell.interp.arith import evaluate
+                state.set_element(base, evaluate(sub, state), value)
+        else:
+            state.set(name, value)
+    except VarError as exc:
+        raise ShellError(exc.message)
+
+
+# --------------------------------------------------------------------- read
+
+def _read_options(sh, argv):
+    opts = {"r": False, "s": False, "a": None, "d": "\n", "n": None, "N": None,
+            "p": None, "t": None, "u": 0, "e": False, "i": None}
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            i += 1
+            break
+        if not arg.startswith("-") or arg == "-":
+            break
+        j = 1
+        while j < len(arg):
+            c = arg[j]
+            if c in "rse":
+                opts[c] = True
+                j += 1
+                continue
+            if c in "adnNptui":
+                value = arg[j + 1:]
+                if not value:
+                    i += 1
+                    if i >= len(argv):
+                        sh.error(f"read: -{c}: option requires an argument")
+                        sh.write(2, _READ_USAGE + "\n")
+                        return None
+                    value = argv[i]
+                opts[c] = value
+                break
+            sh.error(f"read: -{c}: invalid option")
+            sh.write(2, _READ_USAGE + "\n")
+            return None
+        i += 1
+    return opts, argv[i:]
+
+
+_READ_USAGE = ("read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] "
+               "[-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]")
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _read_input(fd: int, delim: str, limit: int | None, exact: bool, raw: bool,
+                timeout: float | None):
+    """Read up to the delimiter. Returns (chars, escaped_flags, hit_eof).
+    Reads one byte at a time from pipes and terminals so nothing past the delimiter is
+    consumed; from a regular file reads a block and seeks back."""
+    import codecs
+    import select
+    import stat
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    chars = []
+    escaped = []
+    pending_escape = False
+    try:
+        seekable = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        seekable = False
+    buf = b""
+    pos = 0
+    consumed = 0
+    eof = False
+    deadline = None
+    if timeout is not None:
+        import time
+        deadline = time.monotonic() + timeout
+    while True:
+        if limit is not None and len(chars) >= limit:
+            break
+        if pos >= len(buf):
+            if deadline is not None:
+                import time
+                left = deadline - time.monotonic()
+                r, _, _ = select.select([fd], [], [], max(left, 0))
+                if not r:
+                    raise _Timeout()
+            try:
+                buf = os.read(fd, 4096 if seekable else 1)
+            except InterruptedError:
+                continue
+            pos = 0
+            if not buf:
+                eof = True
+                break
+        b = buf[pos:pos + 1]
+        pos += 1
+        consumed += 1
+        text = decoder.decode(b)
+        if not text:
+            continue
+        for c in text:
+            if pending_escape:
+                pending_escape = False
+                if c == "\n":
+                    continue
+                chars.append(c)
+                escaped.append(True)
+                continue
+            if not exact and c == delim:
+                if seekable:
+                    _seek_back(fd, len(buf) - pos)
+                return chars, escaped, False
+            if c == "\\" and not raw:
+                pending_escape = True
+                continue
+            chars.append(c)
+            escaped.append(False)
+    if seekable and pos < len(buf):
+        _seek_back(fd, len(buf) - pos)
+    return chars, escaped, eof
+
+
+def _seek_back(fd: int, count: int) -> None:
+    if count:
+        try:
+            os.lseek(fd, -count, os.SEEK_CUR)
+        except OSError:
+            pass
+
+
+def _split_read(chars, escaped, ifs: str, count: int) -> list:
+    """Split read input into at most `count` fields by IFS (escaped chars never split);
+    the last field keeps the rest of the line, minus trailing IFS whitespace."""
+    ws = "".join(c for c in ifs if c in " \t\n")
+    n = len(chars)
+    i = 0
+    while i < n and chars[i] in ws and not escaped[i]:
+        i += 1
+    fields = []
+    while i < n and len(fields) < count - 1:
+        start = i
+        while i < n and (escaped[i] or chars[i] not in ifs):
+            i += 1
+        fields.append("".join(chars[start:i]))
+        if i < n:
+            # consume one delimiter: surrounding whitespace plus at most one non-ws char
+            while i < n and chars[i] in ws and not escaped[i]:
+                i += 1
+            if i < n and chars[i] in ifs and chars[i] not in ws and not escaped[i]:
+                i += 1
+                while i < n and chars[i] in ws and not escaped[i]:
+                    i += 1
+    if i < n or len(fields) < count:
+        rest_chars = chars[i:]
+        rest_esc = escaped[i:]
+        end = len(rest_chars)
+        while end > 0 and rest_chars[end - 1] in ws and not rest_esc[end - 1]:
+            end -= 1
+        rest = rest_chars[:end]
+        # a single trailing non-whitespace delimiter is dropped, as bash does
+        if len(fields) == count - 1 and end and rest_chars[end - 1] in ifs \
+                and not rest_esc[end - 1] and rest_chars[end - 1] not in ws:
+            k = end - 1
+            inner = [j for j in range(k) if rest_chars[j] in ifs and not rest_esc[j]]
+            if not inner:
+                rest = rest_chars[:k]
+                while rest and rest[-1] in ws:
+                    rest = rest[:-1]
+        if i < n or count > len(fields):
+            fields.append("".join(rest))
+    return fields
+
+
+@builtin("read")
+def read(sh, argv) -> int:
+    parsed = _read_options(sh, argv)
+    if parsed is None:
+        return 2
+    opts, names = parsed
+    for name in names:
+        if not _valid_varref(name):
+            sh.error(f"read: `{name}': not a valid identifier")
+            return 1
+    if opts["a"] is not None and not opts["a"].isidentifier():
+        sh.error(f"read: `{opts['a']}': not a valid identifier")
+        return 1
+    try:
+        fd = int(opts["u"])
+        os.fstat(fd)
+    except (ValueError, OSError):
+        sh.error(f"read: {opts['u']}: invalid file descriptor specification")
+        return 1
+    limit = exact = None
+    for key in ("n", "N"):
+        if opts[key] is not None:
+            try:
+                limit = int(opts[key])
+                if limit < 0:
+                    raise ValueError
+            except ValueError:
+                sh.error(f"read: {opts[key]}: invalid number")
+                return 1
+            exact = key == "N"
+    timeout = None
+    if opts["t"] is not None:
+        try:
+            timeout = float(opts["t"])
+            if timeout < 0:
+                raise ValueError
+        except ValueError:
+            sh.error(f"read: {opts['t']}: invalid timeout specification")
+            return 1
+    if timeout == 0:
+        import select
+        r, _, _ = select.select([fd], [], [], 0)
+        return 0 if r else 1
+    if opts["p"] is not None and os.isatty(fd):
+        sh.write(2, opts["p"])
+    delim = opts["d"][:1] if opts["d"] else "\0"
+    try:
+        chars, escaped, eof = _read_input(fd, delim, limit, bool(exact), opts["r"], timeout)
+    except _Timeout:
+        status = 142
+        chars, escaped, eof = [], [], False
+    else:
+        status = 1 if eof else 0
+    state = sh.state
+    ifs = state.get("IFS")
+    if ifs is None:
+        ifs = " \t\n"
+    from pyshell.interp.state import VarError
+    try:
+        if opts["a"] is not None:
+            fields = _split_read(chars, escaped, ifs, 1 << 30) if not exact \
+                else ["".join(chars)]
+            state.set_array(opts["a"], dict(enumerate(fields)))
+        elif not names:
+            state.set("REPLY", "".join(chars))
+        elif exact:
+            state.set(names[0], "".join(chars))
+            for name in names[1:]:
+                state.set(name, "")
+        else:
+            fields = _split_read(chars, escaped, ifs, len(names))
+            for k, name in enumerate(names):
+                value = fields[k] if k < len(fields) else ""
+                if "[" in name:
+                    _assign_var(sh, name, value)
+                else:
+                    state.set(name, value)
+    except VarError as exc:
+        sh.error(f"read: {exc.message}" if False else exc.message)
+        return 1
+    return status

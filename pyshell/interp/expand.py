@@ -1,0 +1,802 @@
+"""Word expansion, in bash's order: brace expansion; then tilde, parameter, command and
+arithmetic substitution (left to right); word splitting; pathname expansion; quote
+removal.
+
+Internally a word expands to a list of chunks `(text, kind)`:
+    LIT    unquoted literal source text: glob characters active, never split
+    QUOTED quoted text (or a quoted empty string): literal, never split, keeps the word
+    SPLIT  result of an unquoted expansion: split on IFS, glob characters active
+    BREAK  a hard field boundary (between the words of "$@")
+    SOFT   a field boundary that drops an empty field (between the words of unquoted $@)
+Word splitting turns chunks into fields; pathname expansion works on a field's
+pattern form, where quoted characters are backslash-escaped.
+"""
+from __future__ import annotations
+
+import os
+
+from pyshell.errors import FatalShellError, ShellError
+from pyshell.syntax import ast as A
+from pyshell.interp import pattern as P
+
+LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
+_GLOB_CHARS = frozenset("*?[")
+_DEFAULT_IFS = " \t\n"
+_SPECIAL = frozenset("@*#?-$!0")
+
+
+def _all_subscript(sub) -> str | None:
+    """'@' or '*' when a subscript Word is the whole-array form, else None."""
+    if sub is None:
+        return None
+    parts = sub.parts
+    if len(parts) == 1 and type(parts[0]) is A.Lit and parts[0].text in ("@", "*"):
+        return parts[0].text
+    if not parts and sub.text in ("@", "*"):
+        return sub.text
+    return None
+
+
+def _quote_q(value: str) -> str:
+    """${x@Q}: bash quotes with '...' or $'...' when control characters are present."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        esc = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
+               "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
+        body = "".join(esc.get(c) or ("\\%03o" % ord(c) if ord(c) < 32 or ord(c) == 127
+                                      else c) for c in value)
+        return "$'" + body + "'"
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _dq_quote(value: str) -> str:
+    return '"' + "".join("\\" + c if c in '"\\$`' else c for c in value) + '"'
+
+
+class Expander:
+    def __init__(self, sh):
+        self.sh = sh
+        self.state = sh.state
+
+    # ============================================================ public API
+    def words(self, words: list) -> list:
+        """Full expansion of command words into fields."""
+        out = []
+        state = self.state
+        for w in words:
+            parts = w.parts
+            if len(parts) == 1:
+                p = parts[0]
+                tp = type(p)
+                if tp is A.Lit:
+                    text = p.text
+                    if not (_GLOB_CHARS.intersection(text)) or "noglob" in state.options:
+                        out.append(text)
+                        continue
+                elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
+                    out.append(p.text)
+                    continue
+            if any(type(p) in (A.Brace, A.BraceRange) for p in parts) and \
+                    "braceexpand" in state.options:
+                for alt in self._braces(parts):
+                    self._fields(self._chunks(alt, False), out)
+            else:
+                self._fields(self._chunks(parts, False), out)
+        return out
+
+    def word(self, w) -> str:
+        """Expansion without splitting or globbing (assignment values, case words,
+        [[ ]] operands, here-strings)."""
+        parts = w.parts
+        if len(parts) == 1:
+            tp = type(parts[0])
+            if tp is A.Lit or tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
+                return parts[0].text
+        return self._join(self._chunks(parts, False))
+
+    def pattern(self, w) -> str:
+        """A pattern string: quoted characters backslash-escaped, unquoted ones active."""
+        out = []
+        for text, kind in self._chunks(w.parts, False):
+            if kind == QUOTED:
+                out.append(P.escape(text))
+            elif kind == BREAK or kind == SOFT:
+                out.append(" ")
+            else:
+                out.append(text)
+        return "".join(out)
+
+    def heredoc(self, h) -> str:
+        if h.quoted:
+            return "".join(getattr(p, "text", "") for p in h.body.parts)
+        return self._join(self._chunks(h.body.parts, True))
+
+    def arith(self, w) -> int:
+        """Expand then evaluate an arithmetic Word; ArithError (a ShellError) on errors."""
+        from pyshell.interp.arith import evaluate
+        parts = w.parts
+        if len(parts) == 1 and type(parts[0]) is A.Lit:
+            text = parts[0].text
+        else:
+            text = self._join(self._chunks(parts, True, arith=True))
+        return evaluate(text, self.state)
+
+    def redirect_target(self, w) -> str:
+        fields = self.words([w])
+        if len(fields) != 1:
+            raise ShellError(f"{w.text}: ambiguous redirect")
+        return fields[0]
+
+    def assign(self, a, local: bool = False) -> None:
+        from pyshell.interp.state import VarError
+        state = self.state
+        try:
+            if a.array is not None:
+                self._assign_array(a, local)
+            elif a.subscript is not None:
+                key = self._subscript_key(a.name, a.subscript)
+                if key is None:
+                    raise ShellError(f"{a.name}[{a.subscript.text}]: bad array subscript")
+                value = self.word(a.value) if a.value is not None else ""
+                state.set_element(a.name, key, value, append=a.append, local=local)
+            else:
+                value = self.word(a.value) if a.value is not None else ""
+                state.set(a.name, value, append=a.append, local=local)
+        except VarError as exc:
+            raise ShellError(exc.message)
+
+    # ======================================================= brace expansion
+    def _braces(self, parts: list) -> list:
+        """All part lists produced by brace expansion, in bash's order."""
+        results = [[]]
+        for p in parts:
+            tp = type(p)
+            if tp is A.Brace:
+                alts = []
+                for alt in p.alternatives:
+                    alts.extend(self._braces(alt))
+                results = [r + a for r in results for a in alts]
+            elif tp is A.BraceRange:
+                items = [A.Lit(s) for s in self._brace_range(p)]
+                results = [r + [item] for r in results for item in items]
+            else:
+                for r in results:
+                    r.append(p)
+        return results
+
+    @staticmethod
+    def _brace_range(p) -> list:
+        start, end = p.start, p.end
+        step = int(p.step) if p.step else 1
+        if start.lstrip("+-").isdigit() and end.lstrip("+-").isdigit():
+            a, b = int(start), int(end)
+            step = abs(step) or 1
+            width = 0
+            for s in (start, end):
+                digits = s.lstrip("+-")
+                if len(digits) > 1 and digits[0] == "0":
+                    width = max(width, len(s))
+            rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+            if width:
+                return [("-" if n < 0 else "") + str(abs(n)).zfill(width - (n < 0))
+                        for n in rng]
+            return [str(n) for n in rng]
+        a, b = ord(start), ord(end)
+        step = abs(step) or 1
+        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+        return [chr(c) for c in rng]
+
+    # ================================================================ chunks
+    def _chunks(self, parts, quoted: bool, arith: bool = False) -> list:
+        out = []
+        for p in parts:
+            tp = type(p)
+            if tp is A.Lit:
+                out.append((p.text, QUOTED if quoted else LIT))
+            elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
+                out.append((p.text, QUOTED))
+            elif tp is A.DQ:
+                inner = self._chunks(p.parts, True, arith)
+                if not inner and not any(self._is_at(q) for q in p.parts):
+                    inner = [("", QUOTED)]
+                out.extend(inner)
+            elif tp is A.Param:
+                self._param(p, quoted, out)
+            elif tp is A.CmdSub:
+                text = self.sh.run_cmdsub(p.body).rstrip("\n")
+                out.append((text, QUOTED if quoted else SPLIT))
+            elif tp is A.ArithSub:
+                out.append((str(self._arith_sub(p)), QUOTED if quoted else SPLIT))
+            elif tp is A.Tilde:
+                out.append((self._tilde(p.user), QUOTED))
+            elif tp is A.ProcSub:
+                out.append((self.sh.run_procsub(p), QUOTED))
+            elif tp is A.ExtGlob:
+                inner = "|".join(self.pattern(w) for w in p.patterns)
+                out.append((f"{p.op}({inner})", QUOTED if quoted else LIT))
+            elif tp is A.Brace:
+                # brace expansion disabled (set +B): the text stays as written
+                alts = [self._join(self._chunks(alt, True)) for alt in p.alternatives]
+                out.append(("{" + ",".join(alts) + "}", QUOTED if quoted else LIT))
+            elif tp is A.BraceRange:
+                text = "{%s..%s%s}" % (p.start, p.end, ".." + p.step if p.step else "")
+                out.append((text, QUOTED if quoted else LIT))
+            else:
+                raise ShellError(f"unsupported word part {tp.__name__}")
+        return out
+
+    def _arith_sub(self, p) -> int:
+        from pyshell.interp.arith import ArithError, evaluate
+        text = self._join(self._chunks(p.expr.parts, True, arith=True))
+        try:
+            return evaluate(text, self.state)
+        except ArithError as exc:
+            raise FatalShellError(exc.message)
+
+    @staticmethod
+    def _is_at(p) -> bool:
+        return type(p) is A.Param and (p.name == "@" or _all_subscript(p.subscript) == "@"
+                                       or p.op == "!@") and not p.length
+
+    @staticmethod
+    def _join(chunks) -> str:
+        if len(chunks) == 1:
+            return chunks[0][0]
+        return "".join(" " if k == BREAK or k == SOFT else t for t, k in chunks)
+
+    def _tilde(self, user: str) -> str:
+        state = self.state
+        if user == "":
+            home = state.get("HOME")
+            if home is None:
+                import pwd
+                try:
+                    return pwd.getpwuid(os.getuid()).pw_dir
+                except KeyError:
+                    return "~"
+            return home
+        if user == "+":
+            v = state.get("PWD")
+            return v if v is not None else "~+"
+        if user == "-":
+            v = state.get("OLDPWD")
+            return v if v is not None else "~-"
+        import pwd
+        try:
+            return pwd.getpwnam(user).pw_dir
+        except (KeyError, ValueError):
+            return "~" + user
+
+    # ======================================================= word splitting
+    def _fields(self, chunks: list, out: list) -> None:
+        """Split chunks into fields, glob them, and append the words to `out`."""
+        state = self.state
+        ifs = state.get("IFS")
+        if ifs is None:
+            ifs = _DEFAULT_IFS
+        ifs_ws = "".join(c for c in ifs if c in _DEFAULT_IFS)
+        fields = []
+        cur = []
+        started = False
+        for text, kind in chunks:
+            if kind == SPLIT:
+                if not ifs or not any(c in ifs for c in text):
+                    if text:
+                        cur.append((text, kind))
+                        started = True
+                    continue
+                i, n = 0, len(text)
+                while i < n:
+                    c = text[i]
+                    if c in ifs:
+                        nonws = False
+                        while i < n and text[i] in ifs_ws:
+                            i += 1
+                        if i < n and text[i] in ifs and text[i] not in ifs_ws:
+                            nonws = True
+                            i += 1
+                            while i < n and text[i] in ifs_ws:
+                                i += 1
+                        if started or nonws:
+                            fields.append(cur)
+                            cur = []
+                            started = False
+                        continue
+                    j = i + 1
+                    while j < n and text[j] not in ifs:
+                        j += 1
+                    cur.append((text[i:j], kind))
+                    started = True
+                    i = j
+            elif kind == BREAK:
+                fields.append(cur)
+                cur = []
+                started = False
+            elif kind == SOFT:
+                if started:
+                    fields.append(cur)
+                cur = []
+                started = False
+            elif kind == QUOTED:
+                cur.append((text, kind))
+                started = True
+            elif text:
+                cur.append((text, kind))
+                started = True
+        if started:
+            fields.append(cur)
+        noglob = "noglob" in state.options
+        for field in fields:
+            text = "".join(t for t, _ in field)
+            if noglob or not any(k != QUOTED and _GLOB_CHARS.intersection(t)
+                                 or k == LIT and "(" in t for t, k in field):
+                out.append(text)
+                continue
+            pat = "".join(P.escape(t) if k == QUOTED else t for t, k in field)
+            self._glob(pat, text, out)
+
+    def _glob(self, pat: str, text: str, out: list) -> None:
+        shopts = self.state.shopts
+        extglob = "extglob" in shopts
+        if not P.has_glob(pat, extglob):
+            out.append(P.unescape(pat))
+            return
+        matches = P.glob(pat, dotglob="dotglob" in shopts, nocase="nocaseglob" in shopts,
+                         extglob=extglob, globstar="globstar" in shopts)
+        if matches:
+            out.extend(matches)
+        elif "failglob" in shopts:
+            raise ShellError(f"no match: {text}")
+        elif "nullglob" not in shopts:
+            out.append(P.unescape(pat))
+
+    # =================================================== parameter expansion
+    def _special(self, name: str):
+        state = self.state
+        if name == "?":
+            return str(state.last_status)
+        if name == "#":
+            return str(len(state.positional))
+        if name == "$":
+            return str(state.shell_pid)
+        if name == "!":
+            pid = state.last_bg_pid
+            return None if pid is None else str(pid)
+        if name == "-":
+            return state.dash_flags()
+        if name == "0":
+            return state.arg0
+        return None
+
+    def _lookup(self, name: str, sub):
+        """(value, is_list, element_keys): the raw value of name / name[sub]."""
+        state = self.state
+        if name in ("@", "*"):
+            return list(state.positional), True
+        if name.isdigit():
+            if name == "0":
+                return state.arg0, False
+            n = int(name)
+            pos = state.positional
+            return (pos[n - 1] if n <= len(pos) else None), False
+        if name in _SPECIAL:
+            return self._special(name), False
+        whole = _all_subscript(sub)
+        if whole is not None:
+            arr = self._array(name)
+            if arr is None:
+                return None, True
+            return self._values(name, arr), True
+        if sub is None:
+            value = state.get(name)
+            if value is None and name in ("PIPESTATUS", "FUNCNAME", "BASH_SOURCE"):
+                arr = self._array(name)
+                return (arr.get(0) if arr else None), False
+            return value, False
+        arr = self._array(name)
+        key = self._subscript_key(name, sub)
+        if arr is None or key is None:
+            return None, False
+        if isinstance(key, int) and key < 0:
+            ints = [k for k in arr if isinstance(k, int)]
+            key += (max(ints) + 1) if ints else 0
+        return arr.get(key), False
+
+    def _array(self, name: str):
+        arr = self.state.get_array(name)
+        if arr is None:
+            if name == "PIPESTATUS":
+                return {i: str(s) for i, s in enumerate(self.state.pipestatus)}
+            if name == "FUNCNAME" and self.state.funcname:
+                return dict(enumerate(self.state.funcname))
+            if name == "BASH_SOURCE" and self.state.source_stack:
+                return dict(enumerate(self.state.source_stack))
+        return arr
+
+    def _values(self, name: str, arr: dict) -> list:
+        if self.state.is_assoc(name):
+            return list(arr.values())
+        return [arr[k] for k in sorted(arr)]
+
+    def _keys(self, name: str, arr: dict) -> list:
+        if self.state.is_assoc(name):
+            return list(arr)
+        return [str(k) for k in sorted(arr)]
+
+    def _subscript_key(self, name: str, sub):
+        """The key for name[sub]: a str for assoc arrays, an int for indexed ones."""
+        if self.state.is_assoc(name):
+            return self.word(sub)
+        text = self._join(self._chunks(sub.parts, True, arith=True))
+        if not text.strip():
+            return 0
+        from pyshell.interp.arith import ArithError, evaluate
+        try:
+            return evaluate(text, self.state)
+        except ArithError as exc:
+            raise FatalShellError(exc.message)
+
+    def _display(self, p) -> str:
+        """How bash names the parameter in error messages."""
+        if p.subscript is not None:
+            return f"{p.name}[{p.subscript.text or self._join(self._chunks(p.subscript.parts, True))}]"
+        return p.name
+
+    def _param(self, p, quoted: bool, out: list) -> None:
+        state = self.state
+        name = p.name
+        op = p.op
+        # plain $x / ${x}: the hot path
+        if op is None and not p.length and not p.indirect and p.subscript is None \
+                and name not in ("@", "*"):
+            if name.isdigit() or name in _SPECIAL:
+                value = self._lookup(name, None)[0]
+            else:
+                value = state.get(name)
+                if value is None and name in ("PIPESTATUS", "FUNCNAME", "BASH_SOURCE"):
+                    value = self._lookup(name, None)[0]
+            if value is None:
+                if "nounset" in state.options and name not in ("!",) and \
+                        not (name == "-" or name == "?"):
+                    raise FatalShellError(f"{name}: unbound variable")
+                if quoted:
+                    out.append(("", QUOTED))
+                return
+            out.append((value, QUOTED if quoted else SPLIT))
+            return
+
+        if op in ("!*", "!@"):
+            names = sorted(n for n in self._all_names() if n.startswith(name))
+            self._emit_list(names, quoted, op == "!@", out)
+            return
+
+        sub = p.subscript
+        if p.indirect:
+            if _all_subscript(sub) is not None and sub is not None:
+                arr = self._array(name)
+                keys = self._keys(name, arr) if arr else []
+                self._emit_list(keys, quoted, _all_subscript(sub) == "@", out)
+                return
+            ref = self._lookup(name, sub)[0]
+            if ref is None or ref == "":
+                if "nounset" in state.options or ref is None and op is None:
+                    raise FatalShellError(f"{self._display(p)}: invalid indirect expansion")
+                if quoted:
+                    out.append(("", QUOTED))
+                return
+            name, sub = self._parse_ref(ref)
+            if name is None:
+                raise FatalShellError(f"{ref}: invalid variable name")
+
+        whole = _all_subscript(sub)
+        value, is_list = self._lookup(name, sub)
+        at = is_list and (name == "@" or whole == "@")
+
+        if p.length:
+            if is_list:
+                if name in ("@", "*"):
+                    n = len(state.positional)
+                else:
+                    n = 0 if value is None else len(value)
+                out.append((str(n), QUOTED if quoted else SPLIT))
+                return
+            if value is None:
+                if "nounset" in state.options:
+                    raise FatalShellError(f"{self._display(p)}: unbound variable")
+                value = ""
+            out.append((str(len(value)), QUOTED if quoted else SPLIT))
+            return
+
+        if op in (":-", "-", ":=", "=", ":?", "?", ":+", "+"):
+            if is_list:
+                is_set = bool(value)
+                is_null = not value or (len(value) == 1 and value[0] == "") or \
+                    (whole == "*" or name == "*") and not "".join(value)
+            else:
+                is_set = value is not None
+                is_null = not value
+            use_arg = (not is_set or (op[0] == ":" and is_null))
+            base = op.lstrip(":")
+            if base == "+":
+                if not use_arg:
+                    out.extend(self._chunks(p.arg.parts, quoted) if p.arg else [])
+                elif quoted:
+                    out.append(("", QUOTED))
+                return
+            if not use_arg:
+                self._emit(value, is_list, at, quoted, out)
+                return
+            if base == "-":
+                chunks = self._chunks(p.arg.parts, quoted) if p.arg else []
+                out.extend(chunks if chunks or not quoted else [("", QUOTED)])
+                return
+            if base == "=":
+                if is_list or name.isdigit() or name in _SPECIAL:
+                    raise FatalShellError(f"${name}: cannot assign in this way")
+                text = self.word(p.arg) if p.arg else ""
+                self.assign(A.Assign(name, A.Word([A.SQ(text)]), subscript=sub))
+                value = self._lookup(name, sub)[0] or ""
+                out.append((value, QUOTED if quoted else SPLIT))
+                return
+            # ? and :?
+            msg = self.word(p.arg) if p.arg is not None else ""
+            if not msg:
+                msg = "parameter null or not set" if op == ":?" else "parameter not set"
+            raise FatalShellError(f"{self._display(p)}: {msg}", 127 if False else 1)
+
+        if value is None or (is_list and not value):
+            if "nounset" in state.options and not (is_list and name in ("@", "*")):
+                raise FatalShellError(f"{self._display(p)}: unbound variable")
+            if is_list:
+                if op == ":" and name in ("@", "*"):
+                    value = []
+                else:
+                    self._emit_list([], quoted, at, out)
+                    return
+            elif op and op.startswith("@") and op not in ("@a", "@A"):
+                return
+            else:
+                value = ""
+
+        if op is None:
+            self._emit(value, is_list, at, quoted, out)
+            return
+        if op == ":":
+            value = self._substring(p, name, sub, value, is_list)
+            self._emit(value, is_list, at, quoted, out)
+            return
+        if is_list:
+            value = [self._transform(p, v, name, sub) for v in value]
+            if op in ("@A", "@K", "@k", "@a") and op != "@a":
+                value = self._array_transform(op, name, value)
+        else:
+            value = self._transform(p, value, name, sub)
+        self._emit(value, is_list, at, quoted, out)
+
+    def _emit(self, value, is_list: bool, at: bool, quoted: bool, out: list) -> None:
+        if is_list:
+            self._emit_list(value, quoted, at, out)
+        else:
+            out.append((value, QUOTED if quoted else SPLIT))
+
+    def _emit_list(self, values: list, quoted: bool, at: bool, out: list) -> None:
+        if quoted and not at:
+            ifs = self.state.get("IFS")
+            sep = " " if ifs is None else ifs[:1]
+            out.append((sep.join(values), QUOTED))
+            return
+        kind = QUOTED if quoted else SPLIT
+        brk = BREAK if quoted else SOFT
+        for i, v in enumerate(values):
+            if i:
+                out.append(("", brk))
+            out.append((v, kind))
+
+    def _all_names(self) -> list:
+        state = self.state
+        names = set(state.globals)
+        for scope in state.scopes:
+            names.update(n for n, v in scope.items())
+        return [n for n in names if state.lookup(n) is not None and
+                state.lookup(n).value is not None or n in state.globals]
+
+    @staticmethod
+    def _parse_ref(ref: str):
+        """Split `name` or `name[sub]` (an indirect reference) into (name, subscript)."""
+        if ref.endswith("]") and "[" in ref:
+            name, _, sub = ref[:-1].partition("[")
+            if name.isidentifier():
+                return name, A.Word([A.Lit(sub)], sub)
+            return None, None
+        if ref.isidentifier() or ref.isdigit() or ref in _SPECIAL:
+            return ref, None
+        return None, None
+
+    # ------------------------------------------------------------ operators
+    def _transform(self, p, value: str, name: str, sub) -> str:
+        op = p.op
+        extglob = "extglob" in self.state.shopts
+        if op in ("#", "##"):
+            return P.remove_prefix(value, self.pattern(p.arg) if p.arg else "", op == "##",
+                                   extglob)
+        if op in ("%", "%%"):
+            return P.remove_suffix(value, self.pattern(p.arg) if p.arg else "", op == "%%",
+                                   extglob)
+        if op in ("/", "//", "/#", "/%"):
+            pat = self.pattern(p.arg) if p.arg is not None else ""
+            repl = self._replacement(p.arg2) if p.arg2 is not None else ""
+            return P.replace(value, pat, repl, op, extglob,
+                             "patsub_replacement" in self.state.shopts)
+        if op in ("^", "^^", ",", ",,"):
+            pat = self.pattern(p.arg) if p.arg is not None else ""
+            upper = op[0] == "^"
+            conv = str.upper if upper else str.lower
+            if len(op) == 1:
+                if value and (not pat or P.match(pat, value[0], extglob)):
+                    return conv(value[0]) + value[1:]
+                return value
+            if not pat:
+                return conv(value)
+            return "".join(conv(c) if P.match(pat, c, extglob) else c for c in value)
+        if op == "@Q":
+            return _quote_q(value)
+        if op == "@E":
+            from pyshell.builtins.io import decode_escapes
+            return decode_escapes(value, ansi=True)[0]
+        if op == "@P":
+            return self._prompt(value)
+        if op == "@U":
+            return value.upper()
+        if op == "@u":
+            return value[:1].upper() + value[1:]
+        if op == "@L":
+            return value.lower()
+        if op == "@a":
+            var = self.state.lookup(name)
+            return "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
+        if op in ("@A", "@K", "@k"):
+            if op == "@A":
+                return self._declare_form(name, value)
+            return _quote_q(value) if op == "@K" else value
+        raise FatalShellError(f"${{{p.name}{op}}}: bad substitution")
+
+    def _array_transform(self, op: str, name: str, values: list) -> list:
+        arr = self._array(name) or {}
+        assoc = self.state.is_assoc(name)
+        keys = list(arr) if assoc else sorted(arr)
+        if op == "@K":
+            return [" ".join(f"{k if not assoc else _quote_q(str(k))} {_dq_quote(arr[k])}"
+                             for k in keys)]
+        if op == "@k":
+            out = []
+            for k in keys:
+                out.extend([str(k), arr[k]])
+            return out
+        var = self.state.lookup(name)
+        flags = "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
+        body = " ".join(f"[{k}]={_dq_quote(arr[k])}" if not assoc
+                        else f"[{k}]={_dq_quote(arr[k])}" for k in keys)
+        return [f"declare -{flags or 'a'} {name}=({body})"]
+
+    def _declare_form(self, name: str, value: str) -> str:
+        var = self.state.lookup(name)
+        flags = "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
+        return f"declare -{flags or '-'} {name}={_quote_q(value)}" if flags else \
+            f"{name}={_quote_q(value)}"
+
+    def _prompt(self, value: str) -> str:
+        from pyshell.interp import prompt as prompt_mod  # optional module
+        return prompt_mod.expand(self.sh, value)
+
+    def _replacement(self, w) -> str:
+        """The replacement of ${x/p/r}: quoted & and backslashes escaped so that only
+        an unquoted & refers to the match."""
+        out = []
+        for text, kind in self._chunks(w.parts, False):
+            if kind == QUOTED:
+                out.append(text.replace("\\", "\\\\").replace("&", "\\&"))
+            else:
+                out.append(text)
+        return "".join(out)
+
+    def _substring(self, p, name, sub, value, is_list):
+        from pyshell.interp.arith import ArithError
+        try:
+            offset = self.arith(p.arg) if p.arg is not None else 0
+            length = self.arith(p.arg2) if p.arg2 is not None else None
+        except ArithError as exc:
+            raise FatalShellError(exc.message)
+        if is_list:
+            if name in ("@", "*"):
+                items = [self.state.arg0] + list(self.state.positional)
+                n = len(items)
+                if offset < 0:
+                    offset += n
+                    if offset < 0:
+                        return []
+                if length is not None and length < 0:
+                    raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+                end = n if length is None else offset + length
+                return items[offset:end]
+            arr = self._array(name) or {}
+            if self.state.is_assoc(name):
+                items = list(arr.values())
+                start = offset if offset >= 0 else len(items) + offset
+                if start < 0:
+                    return []
+                if length is not None and length < 0:
+                    raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+                return items[start:None if length is None else start + length]
+            keys = sorted(arr)
+            if offset < 0:
+                offset += (keys[-1] + 1) if keys else 0
+                if offset < 0:
+                    return []
+            if length is not None and length < 0:
+                raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+            chosen = [arr[k] for k in keys if k >= offset]
+            return chosen if length is None else chosen[:length]
+        n = len(value)
+        if offset < 0:
+            offset += n
+            if offset < 0:
+                return ""
+        if offset > n:
+            return ""
+        if length is None:
+            return value[offset:]
+        if length < 0:
+            end = n + length
+            if end < offset:
+                raise FatalShellError(f"{p.arg2.text.strip()}: substring expression < 0")
+            return value[offset:end]
+        return value[offset:offset + length]
+
+    # ================================================== compound assignment
+    def _assign_array(self, a, local: bool) -> None:
+        state = self.state
+        name = a.name
+        assoc = state.is_assoc(name)
+        values: dict = {}
+        if assoc:
+            plain = []
+            for item in a.array:
+                if item.key is not None:
+                    key = self.word(item.key)
+                    val = self.word(item.value)
+                    if item.append:
+                        old = values.get(key)
+                        if old is None and a.append:
+                            old = (state.get_array(name) or {}).get(key)
+                        val = (old or "") + val
+                    values[key] = val
+                else:
+                    plain.extend(self.words([item.value]))
+            for i in range(0, len(plain), 2):
+                values[plain[i]] = plain[i + 1] if i + 1 < len(plain) else ""
+            state.set_array(name, values, assoc=True, append=a.append, local=local)
+            return
+        index = 0
+        if a.append:
+            existing = state.get_array(name)
+            if existing:
+                index = max(k for k in existing if isinstance(k, int)) + 1
+        for item in a.array:
+            if item.key is not None:
+                key = self._subscript_key(name, item.key)
+                if key < 0:
+                    existing = dict(state.get_array(name) or {}) if a.append else {}
+                    existing.update(values)
+                    top = (max(existing) + 1) if existing else 0
+                    if key + top < 0:
+                        raise ShellError(f"{name}[{item.key.text}]: bad array subscript")
+                    key += top
+                val = self.word(item.value)
+                if item.append:
+                    val = values.get(key, "") + val
+                values[key] = val
+                index = key + 1
+            else:
+                for v in self.words([item.value]):
+                    values[index] = v
+                    index += 1
+        state.set_array(name, values, append=a.append, local=local)
