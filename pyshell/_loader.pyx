@@ -1,5 +1,349 @@
-# cython: language_level=3
-"""Native launch backends. The warm loader lands here (see issue 4)."""
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""Native hot path of the warm launcher (see pyshell/launch/warm.py for the pool logic).
 
-def warm_available():
-    return False
+Encodes one launch request for a warm-process stub, gathers the shell state a
+fork/exec child would inherit (umask, rlimits, ignored signals), passes the fds over the
+stub's socket and returns the child's pid - all system calls without the GIL.
+
+Request layout (little endian; must match `struct req` in asm/stub.c):
+    u32 magic "PWRQ", u32 total length, u32 argc, u32 envc, u32 strings length,
+    u32 nmap, i32 cwd index, i32 pgid, u32 umask, u32 flags, u64 ignored signals,
+    u64 blocked signals, 16 x (u64 cur, u64 max) rlimits,
+    nmap x (u32 child fd, u32 index of a passed fd),
+    strings: argv..., "KEY=VALUE"..., execfn, each NUL-terminated.
+The stub answers one i64 per request: the child's pid, -errno, or -(1000 + reason) when
+the binary cannot be warmed.
+"""
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+
+cdef extern from "Python.h":
+    bytes PyUnicode_EncodeFSDefault(object)
+from libc.string cimport memcpy, memset, memchr
+from libc.stdlib cimport malloc, free
+from libc.errno cimport errno, EINTR, EBADF
+
+cdef extern from "<sys/types.h>":
+    ctypedef int pid_t
+    ctypedef unsigned int mode_t
+
+cdef extern from "<sys/stat.h>" nogil:
+    mode_t umask(mode_t)
+
+cdef extern from "<sys/resource.h>" nogil:
+    ctypedef unsigned long rlim_t
+    struct rlimit:
+        rlim_t rlim_cur
+        rlim_t rlim_max
+    int getrlimit(int, rlimit *)
+
+cdef extern from "<signal.h>" nogil:
+    ctypedef struct sigaction_t "struct sigaction":
+        void *sa_handler
+    int c_sigaction "sigaction"(int, const sigaction_t *, sigaction_t *)
+    void *SIG_IGN
+
+cdef extern from "<fcntl.h>" nogil:
+    int fcntl(int, int, ...)
+    int open(const char *, int, ...)
+    int F_GETFD
+    int FD_CLOEXEC
+    int O_RDONLY
+    int O_DIRECTORY
+    int O_CLOEXEC
+
+cdef extern from "<unistd.h>" nogil:
+    int close(int)
+
+cdef extern from "<poll.h>" nogil:
+    struct pollfd:
+        int fd
+        short events
+        short revents
+    int poll(pollfd *, unsigned long, int)
+    short POLLIN
+
+cdef extern from "<sys/uio.h>" nogil:
+    struct iovec:
+        void *iov_base
+        size_t iov_len
+
+cdef extern from "<sys/socket.h>" nogil:
+    struct msghdr:
+        void *msg_name
+        unsigned int msg_namelen
+        iovec *msg_iov
+        size_t msg_iovlen
+        void *msg_control
+        size_t msg_controllen
+        int msg_flags
+    struct cmsghdr:
+        size_t cmsg_len
+        int cmsg_level
+        int cmsg_type
+    ssize_t sendmsg(int, const msghdr *, int)
+    ssize_t recv(int, void *, size_t, int)
+    int SOL_SOCKET
+    int SCM_RIGHTS
+    int MSG_NOSIGNAL
+    unsigned char *CMSG_DATA(cmsghdr *)
+    size_t CMSG_SPACE(size_t)
+    size_t CMSG_LEN(size_t)
+
+cdef extern from "<dirent.h>" nogil:
+    ctypedef struct DIR
+    struct dirent:
+        char d_name[256]
+    DIR *fdopendir(int)
+    dirent *readdir(DIR *)
+    int closedir(DIR *)
+    int dirfd(DIR *)
+
+cdef enum:
+    HDR_SIZE = 312
+    NRLIM = 16
+    MAX_FDS = 253
+cdef unsigned int REQ_MAGIC = 0x51525750u
+
+# Messages above this go to posix_spawn (a SEQPACKET message must fit the socket buffer).
+MAX_REQUEST = 200000
+
+
+class WarmError(Exception):
+    """The warm path cannot serve this request; the caller falls back to posix_spawn."""
+
+    def __init__(self, reason, code=0):
+        Exception.__init__(self, reason)
+        self.reason = reason
+        self.code = code
+
+
+cdef bytes _fs(object s):
+    if isinstance(s, bytes):
+        b = <bytes>s
+    else:
+        b = PyUnicode_EncodeFSDefault(s)
+    if memchr(PyBytes_AS_STRING(b), 0, PyBytes_GET_SIZE(b)) != NULL:
+        raise ValueError("embedded null byte")
+    return b
+
+
+def inheritable_fds():
+    """The shell's open fds without FD_CLOEXEC: what a fork/exec child would inherit."""
+    cdef int dfd, fd, flags
+    cdef DIR *d
+    cdef dirent *ent
+    cdef char *name
+    cdef list out = []
+    cdef int found[1024]
+    cdef int n = 0, i
+    with nogil:
+        dfd = open(b"/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0:
+            d = fdopendir(dfd)
+            if d == NULL:
+                close(dfd)
+            else:
+                while n < 1024:
+                    ent = readdir(d)
+                    if ent == NULL:
+                        break
+                    name = ent.d_name
+                    if name[0] < 48 or name[0] > 57:
+                        continue
+                    fd = 0
+                    while name[0] >= 48 and name[0] <= 57:
+                        fd = fd * 10 + (name[0] - 48)
+                        name += 1
+                    if fd == dirfd(d):
+                        continue
+                    flags = fcntl(fd, F_GETFD)
+                    if flags >= 0 and not (flags & FD_CLOEXEC):
+                        found[n] = fd
+                        n += 1
+                closedir(d)
+    if dfd < 0:
+        raise OSError(errno, "cannot list /proc/self/fd")
+    for i in range(n):
+        out.append(found[i])
+    return out
+
+
+def fd_is_open(int fd):
+    cdef int r
+    with nogil:
+        r = fcntl(fd, F_GETFD)
+    return r >= 0
+
+
+cdef unsigned long long _ignored_signals() noexcept nogil:
+    cdef unsigned long long mask = 0
+    cdef sigaction_t sa
+    cdef int s
+    for s in range(1, 65):
+        if s == 9 or s == 19 or s == 32 or s == 33:
+            continue
+        if c_sigaction(s, NULL, &sa) == 0 and sa.sa_handler == SIG_IGN:
+            mask |= (<unsigned long long>1) << (s - 1)
+    return mask
+
+
+def ignored_signals():
+    """Bit s-1 set for every signal the shell currently ignores."""
+    cdef unsigned long long m
+    with nogil:
+        m = _ignored_signals()
+    return m
+
+
+cdef inline void _put32(char *p, unsigned int v) noexcept nogil:
+    memcpy(p, &v, 4)
+
+
+cdef inline void _put64(char *p, unsigned long long v) noexcept nogil:
+    memcpy(p, &v, 8)
+
+
+def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfds,
+            int cwd_index, int pgid, unsigned long long sigdefault,
+            unsigned long long sigmask, int timeout_ms):
+    """Send one launch request to a warm stub and return the new child's pid.
+
+    fdmap: [(child_fd, index into srcfds)]; srcfds: the shell's fds to pass (the last one
+    may be a cwd directory fd, named by cwd_index). Raises WarmError when the warm path
+    failed before a child was created (the caller then uses posix_spawn).
+    """
+    cdef list parts = []
+    cdef Py_ssize_t total = 0, nstr = 0, i
+    cdef bytes b
+    cdef unsigned int argc = len(argv), envc = len(env)
+    for a in argv:
+        b = _fs(a)
+        parts.append(b)
+        total += PyBytes_GET_SIZE(b) + 1
+    for k, v in env.items():
+        kb = _fs(k)
+        if PyBytes_GET_SIZE(kb) == 0 or memchr(PyBytes_AS_STRING(kb), 61, PyBytes_GET_SIZE(kb)) != NULL:
+            raise ValueError("illegal environment variable name")
+        b = kb + b"=" + _fs(v)
+        parts.append(b)
+        total += PyBytes_GET_SIZE(b) + 1
+    b = _fs(execfn)
+    parts.append(b)
+    total += PyBytes_GET_SIZE(b) + 1
+    nstr = total
+
+    cdef unsigned int nmap = len(fdmap), nfds = len(srcfds)
+    if nfds > MAX_FDS:
+        raise WarmError("too-many-fds")
+    cdef Py_ssize_t size = HDR_SIZE + nmap * 8 + nstr
+    if size > MAX_REQUEST:
+        raise WarmError("oversized")
+
+    cdef char *buf = <char *>malloc(size)
+    if buf == NULL:
+        raise MemoryError()
+    cdef char *p = buf + HDR_SIZE
+    cdef int fdarr[MAX_FDS]
+    try:
+        for i in range(nmap):
+            t, s = fdmap[i]
+            _put32(p, <unsigned int>t)
+            _put32(p + 4, <unsigned int>s)
+            p += 8
+        for b in parts:
+            memcpy(p, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b) + 1)
+            p += PyBytes_GET_SIZE(b) + 1
+        for i in range(nfds):
+            fdarr[i] = srcfds[i]
+        return _send(sock, buf, size, argc, envc, <unsigned int>nstr, nmap, fdarr, nfds,
+                     cwd_index, pgid, sigdefault, sigmask, timeout_ms)
+    finally:
+        free(buf)
+
+
+cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
+                     unsigned int envc, unsigned int nstr, unsigned int nmap, int *fdarr,
+                     unsigned int nfds, int cwd_index, int pgid,
+                     unsigned long long sigdefault, unsigned long long sigmask,
+                     int timeout_ms) except? -1:
+    cdef mode_t um
+    cdef rlimit rl
+    cdef int r, err = 0
+    cdef long long reply = 0
+    cdef ssize_t got
+    cdef msghdr mh
+    cdef iovec iov
+    cdef char cbuf[16 + MAX_FDS * 4]
+    cdef cmsghdr *cm
+    cdef pollfd pfd
+    with nogil:
+        _put32(buf, REQ_MAGIC)
+        _put32(buf + 4, <unsigned int>size)
+        _put32(buf + 8, argc)
+        _put32(buf + 12, envc)
+        _put32(buf + 16, nstr)
+        _put32(buf + 20, nmap)
+        _put32(buf + 24, <unsigned int>cwd_index)
+        _put32(buf + 28, <unsigned int>pgid)
+        um = umask(0)
+        umask(um)
+        _put32(buf + 32, um)
+        _put32(buf + 36, 0)
+        _put64(buf + 40, _ignored_signals() & ~sigdefault)
+        _put64(buf + 48, sigmask)
+        for r in range(NRLIM):
+            if getrlimit(r, &rl) != 0:
+                rl.rlim_cur = <rlim_t>-1
+                rl.rlim_max = <rlim_t>-1
+            _put64(buf + 56 + r * 16, rl.rlim_cur)
+            _put64(buf + 64 + r * 16, rl.rlim_max)
+
+        iov.iov_base = buf
+        iov.iov_len = size
+        memset(&mh, 0, sizeof(mh))
+        mh.msg_iov = &iov
+        mh.msg_iovlen = 1
+        if nfds:
+            memset(cbuf, 0, sizeof(cbuf))
+            mh.msg_control = cbuf
+            mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int))
+            cm = <cmsghdr *>cbuf
+            cm.cmsg_len = CMSG_LEN(nfds * sizeof(int))
+            cm.cmsg_level = SOL_SOCKET
+            cm.cmsg_type = SCM_RIGHTS
+            memcpy(CMSG_DATA(cm), fdarr, nfds * sizeof(int))
+        while True:
+            got = sendmsg(sock, &mh, MSG_NOSIGNAL)
+            if got >= 0 or errno != EINTR:
+                break
+        if got < 0:
+            err = errno
+        else:
+            if timeout_ms >= 0:
+                pfd.fd = sock
+                pfd.events = POLLIN
+                pfd.revents = 0
+                while True:
+                    r = poll(&pfd, 1, timeout_ms)
+                    if r >= 0 or errno != EINTR:
+                        break
+                if r == 0:
+                    err = -1
+            if err == 0:
+                while True:
+                    got = recv(sock, &reply, 8, 0)
+                    if got >= 0 or errno != EINTR:
+                        break
+                if got != 8:
+                    err = -2 if got >= 0 else errno
+    if err == -1:
+        raise WarmError("timeout")
+    if err == -2:
+        raise WarmError("server-died")
+    if err:
+        raise WarmError("socket-error", err)
+    if reply <= -1000:
+        raise WarmError("not-warmable", <int>(-reply - 1000))
+    if reply < 0:
+        raise WarmError("clone-failed", <int>-reply)
+    return reply

@@ -1,14 +1,57 @@
 """The launch seam: every external program the shell starts goes through `launch`.
 
-Backends: the warm loader (pyshell._loader, issue 4) when it can serve the binary
-safely, else posix_spawn. Both take the same LaunchRequest and return a pid that is a
-direct child of the shell.
+Backends: the warm loader (pyshell/launch/warm.py over pyshell._loader and the
+freestanding stub) when it can serve the binary safely, else posix_spawn. Both take the
+same LaunchRequest and return a pid that is a direct child of the shell, with identical
+observable behaviour; errors are the exec errors of posix_spawn (OSError, e.g. ENOEXEC
+for a file the shell must run as a script).
+
+Environment: PYWARMSH_WARM=0 turns warming off; PYWARMSH_WARM_STATS=<file> writes the
+pool's statistics as JSON to <file> when the shell exits.
 """
 from __future__ import annotations
+
+import os
 
 from pyshell.launch.request import LaunchRequest  # noqa: F401
 from pyshell.launch.spawn import spawn
 
+_pool = None          # WarmPool, created on first launch
+_warm_enabled = None  # decided once, from the shell's own environment
+
+
+def _get_pool():
+    global _pool, _warm_enabled
+    if _warm_enabled is None:
+        _warm_enabled = os.environ.get("PYWARMSH_WARM", "1") != "0"
+        if _warm_enabled:
+            try:
+                from pyshell.launch.warm import WarmPool
+                _pool = WarmPool()
+            except ImportError:          # extension not built: posix_spawn only
+                _warm_enabled = False
+            else:
+                stats = os.environ.get("PYWARMSH_WARM_STATS")
+                if stats:
+                    import atexit
+                    atexit.register(_pool.write_stats, stats)
+    return _pool
+
 
 def launch(req: LaunchRequest) -> int:
-    return spawn(req)
+    """Start the program described by `req`; return its pid (a child of this process)."""
+    pool = _pool if _warm_enabled else (None if _warm_enabled is False else _get_pool())
+    if pool is None:
+        return spawn(req)
+    return pool.launch(req)
+
+
+def is_internal_pid(pid: int) -> bool:
+    """True for the pool's own warm processes: the interpreter must never reap them or
+    report them as jobs (a waitpid(-1) that returns one of them is to be ignored)."""
+    return _pool is not None and pid in _pool.internal_pids
+
+
+def warm_stats() -> dict:
+    """The warm pool's statistics so far (empty when warming is off)."""
+    return dict(_pool.stats) if _pool is not None else {}

@@ -1,0 +1,308 @@
+"""The pool of warm processes: one per (binary identity, loader environment).
+
+A warm process is pyshell/_stub (asm/stub.c) started by posix_spawn: it loads the
+program and ld.so in userspace, lets ld.so relocate it and run its constructors, and
+stops at the program's entry. Each request makes it clone(CLONE_PARENT) a child that is a
+direct child of this shell and becomes the program with the request's argv, env, fds,
+cwd, umask, rlimits, signals and process group. The native half of the protocol is
+pyshell/_loader.pyx.
+
+Rules that keep a warm child indistinguishable from a fork/exec child:
+- Only binaries that `classify` accepts are warmed; a binary is warmed from its second
+  launch; before every warm use the path is stat()ed and the (dev, ino, size, mtime_ns,
+  ctime_ns) identity must match the warm image, and so must the identities of the
+  libraries it had mapped. A stale or dead server is dropped and the command runs through
+  posix_spawn. Any failure before a child exists falls back to posix_spawn.
+- The key includes every LD_*, GLIBC_TUNABLES and MALLOC_* variable: ld.so and malloc
+  read them once, at warm-up.
+- Servers are children of the shell (CLONE_PARENT needs that), in their own process
+  group (terminal signals never reach them), with PR_SET_PDEATHSIG and socket EOF making
+  them exit with the shell. The interpreter must not reap them: `is_internal_pid(pid)`
+  tells which pids belong to the pool. A forked copy of the shell (subshell) never uses
+  its parent's servers: the pool notices the pid change and starts empty.
+- PYWARMSH_WARM=0 disables warming. PYWARMSH_WARM_STATS=<file> writes statistics as
+  JSON to <file> when the shell exits.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections import OrderedDict
+
+from pyshell import _loader
+from pyshell.launch.classify import not_warmable_reason
+from pyshell.launch.request import LaunchRequest
+from pyshell.launch.spawn import spawn
+
+STUB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "_stub")
+
+MAX_SERVERS = 24
+MAX_MEMORY_KB = 48 * 1024
+FIRST_REPLY_TIMEOUT_MS = 5000
+_LOADER_ENV_PREFIXES = ("LD_", "GLIBC_TUNABLES", "MALLOC_")
+_NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
+                       4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
+                       7: "stack"}
+
+
+def _mask(signals) -> int:
+    m = 0
+    for s in signals:
+        s = int(s)
+        if 1 <= s <= 64:
+            m |= 1 << (s - 1)
+    return m
+
+
+class _Server:
+    __slots__ = ("pid", "sock", "path", "libs", "used", "mem_kb", "start_ns")
+
+    def __init__(self, pid, sock, path):
+        self.pid = pid
+        self.sock = sock
+        self.path = path
+        self.libs = None      # [(path, identity)] of mapped files, read after warm-up
+        self.used = 0
+        self.mem_kb = 0
+        self.start_ns = time.perf_counter_ns()
+
+
+def _identity(st):
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class WarmPool:
+    def __init__(self):
+        self.owner = os.getpid()
+        self.servers: OrderedDict = OrderedDict()   # key -> _Server, LRU order
+        self.internal_pids: set = set()
+        self.verdicts: dict = {}                    # file identity -> reason or None
+        self.uses: dict = {}                        # key -> launches seen
+        self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
+                      "servers_started": 0, "server_start_us": [], "server_private_kb": [],
+                      "evictions": 0, "stale_drops": 0, "dead_drops": 0}
+        self.stub_ok = os.access(STUB, os.X_OK)
+
+    # ---- bookkeeping ---------------------------------------------------------------
+    def _fallback(self, reason: str):
+        fb = self.stats["fallbacks"]
+        fb[reason] = fb.get(reason, 0) + 1
+
+    def _drop(self, key, kill=True):
+        srv = self.servers.pop(key, None)
+        if srv is None:
+            return
+        srv.sock.close()
+        if kill:
+            try:
+                os.kill(srv.pid, 9)
+            except OSError:
+                pass
+        try:
+            done, _ = os.waitpid(srv.pid, 0 if kill else os.WNOHANG)
+        except ChildProcessError:
+            done = srv.pid       # someone else reaped it
+        if done:
+            self.internal_pids.discard(srv.pid)
+
+    def _forked(self):
+        """This is a forked copy of the shell: the servers belong to the parent."""
+        for srv in self.servers.values():
+            srv.sock.close()
+        self.servers.clear()
+        self.internal_pids.clear()
+        self.owner = os.getpid()
+
+    def close(self):
+        if os.getpid() != self.owner:
+            return
+        for key in list(self.servers):
+            self._drop(key)
+
+    # ---- the seam ------------------------------------------------------------------
+    def launch(self, req: LaunchRequest) -> int:
+        if os.getpid() != self.owner:
+            self._forked()
+        self.stats["launches"] += 1
+        try:
+            st = os.stat(req.path)
+        except OSError:
+            return self._spawn(req, "stat-failed")
+        ident = _identity(st)
+        verdict = self.verdicts.get(ident, 0)
+        if verdict == 0:
+            if not self.stub_ok:
+                verdict = "no-stub"
+            else:
+                verdict = not_warmable_reason(req.path, st)
+            self.verdicts[ident] = verdict
+        if verdict is not None:
+            return self._spawn(req, verdict)
+
+        env = req.env
+        loader_env = tuple(sorted((k, v) for k, v in env.items()
+                                  if k.startswith(_LOADER_ENV_PREFIXES)))
+        key = (ident, loader_env)
+        srv = self.servers.get(key)
+        if srv is None:
+            n = self.uses.get(key, 0) + 1
+            if len(self.uses) > 4096:
+                self.uses.clear()
+            self.uses[key] = n
+            if n < 2:
+                return self._spawn(req, "first-use")
+            srv = self._start(key, req.path, loader_env)
+            if srv is None:
+                return self._spawn(req, "server-start-failed")
+        elif not self._libs_current(srv):
+            self.stats["stale_drops"] += 1
+            self._drop(key)
+            return self._spawn(req, "stale-library")
+        else:
+            self.servers.move_to_end(key)
+
+        try:
+            pid = self._request(srv, req)
+        except _loader.WarmError as e:
+            reason = e.reason
+            if reason == "not-warmable":
+                reason = _NOT_WARMABLE_CODES.get(e.code, "not-warmable")
+                self.verdicts[ident] = reason
+                self._drop(key)
+            elif reason in ("server-died", "socket-error", "timeout"):
+                self.stats["dead_drops"] += 1
+                self._drop(key)
+            return self._spawn(req, reason)
+        except (OSError, ValueError):
+            return self._spawn(req, "request-error")
+        self.stats["warm_hits"] += 1
+        if srv.used == 0:
+            self._after_warmup(srv)
+        srv.used += 1
+        return pid
+
+    def _spawn(self, req, reason):
+        self._fallback(reason)
+        self.stats["posix_spawn"] += 1
+        return spawn(req)
+
+    # ---- servers -------------------------------------------------------------------
+    def _start(self, key, path, loader_env):
+        while len(self.servers) >= MAX_SERVERS or (
+                self.servers and sum(s.mem_kb for s in self.servers.values())
+                > MAX_MEMORY_KB):
+            self.stats["evictions"] += 1
+            self._drop(next(iter(self.servers)))
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            pid = os.posix_spawn(
+                STUB, [STUB, path, str(os.getpid())], dict(loader_env),
+                file_actions=[(os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
+                              (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDWR, 0),
+                              (os.POSIX_SPAWN_DUP2, 0, 1),
+                              (os.POSIX_SPAWN_DUP2, 0, 2)],
+                setpgroup=0, setsigdef=_ALL_SIGNALS, setsigmask=())
+        except OSError:
+            mine.close()
+            return None
+        finally:
+            theirs.close()
+        self.internal_pids.add(pid)
+        srv = _Server(pid, mine, path)
+        self.servers[key] = srv
+        self.stats["servers_started"] += 1
+        return srv
+
+    def _after_warmup(self, srv):
+        """Record the warm-up cost, the server's memory and the files it has mapped."""
+        self.stats["server_start_us"].append((time.perf_counter_ns() - srv.start_ns) // 1000)
+        libs = {}
+        try:
+            with open(f"/proc/{srv.pid}/maps") as f:
+                for line in f:
+                    parts = line.split(None, 5)
+                    if len(parts) == 6 and parts[5].startswith("/") and parts[4] != "0":
+                        libs[parts[5].rstrip("\n")] = None
+            with open(f"/proc/{srv.pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Private_Dirty:", "Private_Clean:")):
+                        srv.mem_kb += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        self.stats["server_private_kb"].append(srv.mem_kb)
+        entries = []
+        for p in libs:
+            if p == STUB or p.endswith(" (deleted)"):
+                continue
+            try:
+                entries.append((p, _identity(os.stat(p))))
+            except OSError:
+                continue
+        srv.libs = entries
+
+    def _libs_current(self, srv) -> bool:
+        if not srv.libs:
+            return True
+        for p, ident in srv.libs:
+            try:
+                if _identity(os.stat(p)) != ident:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def _request(self, srv, req):
+        table = {fd: fd for fd in _loader.inheritable_fds()}
+        closed = set()
+        for child_fd, parent_fd in req.fds:
+            if parent_fd < 0:
+                table.pop(child_fd, None)
+                closed.add(child_fd)
+                continue
+            src = table.get(parent_fd)
+            if src is None:
+                if parent_fd in closed or not _loader.fd_is_open(parent_fd):
+                    raise _loader.WarmError("bad-fd")   # posix_spawn reports EBADF
+                src = parent_fd
+            table[child_fd] = src
+            closed.discard(child_fd)
+        srcs = []
+        index = {}
+        fdmap = []
+        for child_fd, src in table.items():
+            i = index.get(src)
+            if i is None:
+                i = index[src] = len(srcs)
+                srcs.append(src)
+            fdmap.append((child_fd, i))
+        cwd_fd = os.open(req.cwd if req.cwd is not None else ".",
+                         os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            srcs.append(cwd_fd)
+            pgid = os.getpgrp() if req.pgid is None else req.pgid
+            timeout = FIRST_REPLY_TIMEOUT_MS if srv.used == 0 else -1
+            return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
+                                   srcs, len(srcs) - 1, pgid, _mask(req.sigdefault),
+                                   _mask(req.sigmask), timeout)
+        finally:
+            os.close(cwd_fd)
+
+    # ---- statistics ----------------------------------------------------------------
+    def write_stats(self, path):
+        if os.getpid() != self.owner:
+            return
+        import json
+        s = dict(self.stats)
+        s["warm_servers"] = len(self.servers)
+        s["hit_rate"] = round(s["warm_hits"] / s["launches"], 4) if s["launches"] else 0.0
+        try:
+            with open(path, "w") as f:
+                json.dump(s, f, indent=1, sort_keys=True)
+                f.write("\n")
+        except OSError:
+            pass
+
+
+_ALL_SIGNALS = frozenset(s for s in __import__("signal").valid_signals()
+                         if int(s) not in (9, 19))
