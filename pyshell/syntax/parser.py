@@ -375,8 +375,9 @@ class Parser(WordLexer, CondParser):
         tok = self.peek()
         line, col = self._loc(tok.start)
         negate = False
-        timed = posix = False
+        timed = posix = prefixed = False
         while tok.kind == W and tok.value in ("!", "time"):
+            prefixed = True
             if tok.value == "!":
                 negate = not negate
                 self.pos = tok.end
@@ -389,15 +390,12 @@ class Parser(WordLexer, CondParser):
                     self.pos = tok.end
                 # `time --` is accepted by bash as well
             tok = self.peek()
-        if (negate or timed) and (tok.kind in (NL, EOF) or
-                                  (tok.kind == OP and tok.value in (";", "&", ")", ";;",
-                                                                    "&&", "||"))):
-            if timed or tok.kind != EOF:
-                return A.Pipeline([], negate, [], timed, posix, line=line, col=col)
+        if prefixed and (tok.kind in (NL, EOF) or (tok.kind == OP and tok.value == ";")):
+            return A.Pipeline([], negate, [], timed, posix, line=line, col=col)
         cmd = self._command()
         tok = self.peek()
         if tok.kind != OP or tok.value not in ("|", "|&"):
-            if negate or timed:
+            if prefixed:
                 return A.Pipeline([cmd], negate, [], timed, posix, line=line, col=col)
             return cmd
         commands = [cmd]
@@ -422,8 +420,10 @@ class Parser(WordLexer, CondParser):
                 method = _COMPOUND.get(value)
                 if method is not None:
                     return method(self, tok)
-                if value in _CLOSERS:
+                if value in _CLOSERS or value == "!":
                     self._unexpected(tok)
+                if value == "time":  # after `|`: times the rest of the pipeline
+                    return self._pipeline()
             nxt = self.peek_at(tok.end)
             if nxt.kind == OP and nxt.value == "(" and not self._assignment_shape(tok):
                 return self._funcdef(tok, tok)

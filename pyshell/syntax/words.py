@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pyshell.errors import ParseError
 from pyshell.syntax import ast as A
 from pyshell.syntax.braces import expand_braces_in_parts
 
@@ -151,8 +152,7 @@ class WordLexer:
                     node, i = self._scan_extglob(i - 1, op)
                     parts.append(node)
                     continue
-                if c in "<>" and i + 1 < n and src[i + 1] == "(" and not in_param \
-                        and i != word_start:
+                if c in "<>" and i + 1 < n and src[i + 1] == "(" and not in_param:
                     self._flush(parts, lit, lit_start)
                     node, i = self._scan_procsub(i)
                     parts.append(node)
@@ -315,7 +315,13 @@ class WordLexer:
     def _scan_heredoc_body(self, text: str, line0: int) -> list:
         """Parts of an unquoted here-document body (already cut from the source)."""
         sub = self._sub_parser(text, line0)
-        return sub._heredoc_parts()
+        try:
+            return sub._heredoc_parts()
+        except ParseError:
+            # bash expands a here-document body only when the command runs, so a
+            # malformed expansion in it is not a syntax error of the script: keep the
+            # text literal.
+            return [A.Lit(text, line=line0, col=0)]
 
     def _heredoc_parts(self) -> list:
         src, n = self.src, self.n
@@ -426,7 +432,7 @@ class WordLexer:
         if at(i) == "[" and NAME_RE.fullmatch(p.name):
             close = self._subscript_end(i + 1)
             if close is None:
-                self._eof_error("unexpected EOF while looking for matching `}'")
+                return self._bad_substitution(pos, in_dq)
             p.subscript = self._arith_word(i + 1, close, subscript=True)
             i = close + 1
         c = at(i)
@@ -519,7 +525,6 @@ class WordLexer:
         """Offset after the `}` closing a ${ whose contents start at i (quotes and
         nested expansions skipped)."""
         src, n = self.src, self.n
-        depth = 0
         while i < n:
             c = src[i]
             if c == "\\":
@@ -540,12 +545,8 @@ class WordLexer:
             if c == "`":
                 _, i = self._scan_backquote(i)
                 continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                if depth == 0:
-                    return i + 1
-                depth -= 1
+            if c == "}":
+                return i + 1
             i += 1
         self._eof_error("unexpected EOF while looking for matching `}'")
 
@@ -769,11 +770,15 @@ class WordLexer:
         i = pos + 2
         patterns = []
         while True:
-            parts, j = self._scan_parts(i, "|)", extglob=True, in_param=True)
             # whitespace and other metacharacters are literal inside an extglob
+            parts, j = self._scan_parts(i, "|()", extglob=True, in_param=True)
+            while j < n and src[j] == "(":  # a bare parenthesis: literal
+                more, j = self._scan_parts(j + 1, "|()", extglob=True, in_param=True)
+                parts = parts + [A.Lit("(", line=line, col=col)] + more
             if j >= n:
                 self._eof_error("unexpected EOF while looking for matching `)'")
-            patterns.append(A.Word(parts, src[i:j], line=self._loc(i)[0], col=self._loc(i)[1]))
+            pl, pc = self._loc(i)
+            patterns.append(A.Word(parts, src[i:j], line=pl, col=pc))
             if src[j] == ")":
                 return A.ExtGlob(op, patterns, line=line, col=col), j + 1
             i = j + 1
