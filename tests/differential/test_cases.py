@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .casefile import load_cases
-from .runner import bash_shell, describe, run_case, shell_under_test
+from .runner import SUT_TIMEOUTS, bash_shell, describe, run_case, shell_under_test
 
 CASES_DIR = Path(__file__).parent / "cases"
 ORACLE = bash_shell()
@@ -30,7 +30,8 @@ def test_case(case):
     expected = run_case(ORACLE, case)
     if expected.timed_out:
         pytest.fail(f"bash itself timed out on {case.name}: fix the case", pytrace=False)
-    actual = run_case(SUT, case)
+    actual = run_case(SUT, case, timeout=SUT_TIMEOUTS.timeout(case.timeout))
+    SUT_TIMEOUTS.record(actual)
     problem = None
     if actual.has_traceback():
         problem = "pywarmsh printed a Python traceback / internal error"

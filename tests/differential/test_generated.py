@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from .casefile import Case
-from .runner import bash_shell, describe, run_case, shell_under_test
+from .runner import SUT_TIMEOUTS, bash_shell, describe, run_case, shell_under_test
 
 ORACLE = bash_shell()
 SUT = shell_under_test()
@@ -25,7 +25,8 @@ def check(script: str) -> None:
     case = Case(name="generated", source="test_generated.py", script=script, stderr=True,
                 timeout=10.0)
     expected = run_case(ORACLE, case)
-    actual = run_case(SUT, case)
+    actual = run_case(SUT, case, timeout=SUT_TIMEOUTS.timeout(case.timeout))
+    SUT_TIMEOUTS.record(actual)
     same = (expected.status, expected.stdout, expected.stderr) == (
         actual.status, actual.stdout, actual.stderr)
     if not same or actual.has_traceback() or actual.timed_out:
