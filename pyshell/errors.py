@@ -49,6 +49,12 @@ class FatalShellError(ShellError):
     """An error that makes a non-interactive shell exit (bash's "fatal" expansion errors)."""
 
 
+class DiscardCommand(ShellError):
+    """An expansion error after which bash abandons the rest of the current top-level
+    command (the whole line's list, including callers) and, when non-interactive,
+    goes on with the next one: bad substitution, arithmetic errors, failglob."""
+
+
 class InternalError(ShellError):
     """A bug in pywarmsh, reported as one line instead of a traceback."""
     status = 1

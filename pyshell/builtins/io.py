@@ -568,7 +568,7 @@ def _split_read(chars, escaped, ifs: str, count: int) -> list:
                 i += 1
                 while i < n and chars[i] in ws and not escaped[i]:
                     i += 1
-    if i < n or len(fields) < count:
+    if i < n:
         rest_chars = chars[i:]
         rest_esc = escaped[i:]
         end = len(rest_chars)
@@ -584,7 +584,7 @@ def _split_read(chars, escaped, ifs: str, count: int) -> list:
                 rest = rest_chars[:k]
                 while rest and rest[-1] in ws:
                     rest = rest[:-1]
-        if i < n or count > len(fields):
+        if i < n:
             fields.append("".join(rest))
     return fields
 

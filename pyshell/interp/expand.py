@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from pyshell.errors import FatalShellError, ShellError
+from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 from pyshell.syntax import ast as A
 from pyshell.interp import pattern as P
 
@@ -230,7 +230,7 @@ class Expander:
         try:
             return evaluate(text, self.state)
         except ArithError as exc:
-            raise FatalShellError(exc.message)
+            raise DiscardCommand(exc.message)
 
     @staticmethod
     def _is_at(p) -> bool:
@@ -345,7 +345,7 @@ class Expander:
         if matches:
             out.extend(matches)
         elif "failglob" in shopts:
-            raise ShellError(f"no match: {text}")
+            raise DiscardCommand(f"no match: {text}")
         elif "nullglob" not in shopts:
             out.append(P.unescape(pat))
 
@@ -433,7 +433,7 @@ class Expander:
         try:
             return evaluate(text, self.state)
         except ArithError as exc:
-            raise FatalShellError(exc.message)
+            raise DiscardCommand(exc.message)
 
     def _display(self, p) -> str:
         """How bash names the parameter in error messages."""
@@ -657,7 +657,7 @@ class Expander:
             if op == "@A":
                 return self._declare_form(name, value)
             return _quote_q(value) if op == "@K" else value
-        raise FatalShellError(f"${{{p.name}{op}}}: bad substitution")
+        raise DiscardCommand(f"${{{p.name}{op}}}: bad substitution")
 
     def _array_transform(self, op: str, name: str, values: list) -> list:
         arr = self._array(name) or {}
@@ -704,7 +704,7 @@ class Expander:
             offset = self.arith(p.arg) if p.arg is not None else 0
             length = self.arith(p.arg2) if p.arg2 is not None else None
         except ArithError as exc:
-            raise FatalShellError(exc.message)
+            raise DiscardCommand(exc.message)
         if is_list:
             if name in ("@", "*"):
                 items = [self.state.arg0] + list(self.state.positional)

@@ -437,6 +437,8 @@ def _globstar(base: str, dotglob: bool, final: bool) -> list:
     out = []
     if not final:
         out.append(base)
+    elif base:
+        out.append(base.rstrip("/") + "/")
 
     def walk(d):
         for name in sorted(_listdir(d)):
@@ -445,7 +447,7 @@ def _globstar(base: str, dotglob: bool, final: bool) -> list:
             path = _join(d, name)
             isdir = os.path.isdir(path) and not os.path.islink(path)
             if final or isdir:
-                out.append(path + "/" if isdir and not final and False else path)
+                out.append(path)
             if isdir:
                 walk(path)
     walk(base)
