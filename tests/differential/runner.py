@@ -204,6 +204,10 @@ def describe(case: Case, expected: Outcome, actual: Outcome, shell: Shell) -> st
     """A readable account of a mismatch for the test report."""
     parts = [f"case {case.name} ({case.source}), mode {case.mode}, args {case.args}",
              "--- script", case.script.rstrip("\n")]
+    for f in case.files:
+        parts.append(f"--- file {f.path} (mode {f.mode:o})\n{f.text.rstrip(chr(10))}")
+    if case.stdin is not None:
+        parts.append(f"--- stdin\n{case.stdin.rstrip(chr(10))}")
     for attr in ("status", "stdout", "stderr"):
         want, got = getattr(expected, attr), getattr(actual, attr)
         if want != got:
