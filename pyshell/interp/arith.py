@@ -276,7 +276,8 @@ def _evaluate(text: str, state, depth: int) -> int:
         fn = _compiled(text)
         return fn(_Ctx(state, depth))
     except ArithSyntaxError as exc:
-        raise ArithError(f'{text}: {exc.message} (error token is "{exc.token}")')
+        shown = text if exc.shown is None else exc.shown
+        raise ArithError(f'{shown}: {exc.message} (error token is "{exc.token}")')
     except _EvalError as exc:
         if exc.token is None:
             raise ArithError(exc.message)

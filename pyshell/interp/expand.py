@@ -156,7 +156,8 @@ class Expander:
                     alts.extend(self._braces(alt))
                 results = [r + a for r in results for a in alts]
             elif tp is A.BraceRange:
-                items = [A.Lit(s) for s in self._brace_range(p)]
+                # a generated backslash vanishes in quote removal, leaving an empty word
+                items = [A.Lit(s) if s != "\\" else A.SQ("") for s in self._brace_range(p)]
                 results = [r + [item] for r in results for item in items]
             else:
                 for r in results:
@@ -476,6 +477,11 @@ class Expander:
                 keys = self._keys(name, arr) if arr else []
                 self._emit_list(keys, quoted, _all_subscript(sub) == "@", out)
                 return
+            var = state.lookup(name, follow_ref=False) if sub is None else None
+            if var is not None and "n" in var.attrs:
+                # ${!ref} of a nameref: the name it refers to
+                out.append((var.value or "", QUOTED if quoted else SPLIT))
+                return
             ref = self._lookup(name, sub)[0]
             if ref is None or ref == "":
                 if "nounset" in state.options or ref is None and op is None:
@@ -663,9 +669,14 @@ class Expander:
         arr = self._array(name) or {}
         assoc = self.state.is_assoc(name)
         keys = list(arr) if assoc else sorted(arr)
+
+        def key_text(k):
+            k = str(k)
+            return _dq_quote(k) if assoc and any(c in k for c in " \t\n'\"\\$`*?[]") \
+                else k
         if op == "@K":
-            return [" ".join(f"{k if not assoc else _quote_q(str(k))} {_dq_quote(arr[k])}"
-                             for k in keys)]
+            body = " ".join(f"{key_text(k)} {_dq_quote(arr[k])}" for k in keys)
+            return [body + " " if assoc and keys else body]
         if op == "@k":
             out = []
             for k in keys:
@@ -673,9 +684,8 @@ class Expander:
             return out
         var = self.state.lookup(name)
         flags = "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
-        body = " ".join(f"[{k}]={_dq_quote(arr[k])}" if not assoc
-                        else f"[{k}]={_dq_quote(arr[k])}" for k in keys)
-        return [f"declare -{flags or 'a'} {name}=({body})"]
+        body = " ".join(f"[{key_text(k)}]={_dq_quote(arr[k])}" for k in keys)
+        return [f"declare -{flags or 'a'} {name}=({body}{' ' if assoc and keys else ''})"]
 
     def _declare_form(self, name: str, value: str) -> str:
         var = self.state.lookup(name)

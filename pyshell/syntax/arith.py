@@ -24,10 +24,12 @@ from functools import lru_cache
 class ArithSyntaxError(Exception):
     """A parse error: `message` is bash's text, `token` the error token text."""
 
-    def __init__(self, message: str, token: str):
+    def __init__(self, message: str, token: str, shown: str | None = None):
         super().__init__(message)
         self.message = message
         self.token = token
+        # for a bad integer constant bash shows the expression only up to that constant
+        self.shown = shown
 
 
 _WS = " \t\n\r\f\v"
@@ -158,7 +160,7 @@ class _Parser:
                 self.val = convert_number(word)
                 self.tok = "NUM"
             except ValueError as exc:
-                self.error(str(exc), p)
+                raise ArithSyntaxError(str(exc), word, text[:q])
             return
         three = text[p:p + 3]
         if three in _OPS3:
