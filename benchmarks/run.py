@@ -82,7 +82,8 @@ def available_shells(names: list[str], tmp: Path) -> list[Shell]:
 
 def read_case(path: Path, dash_default: bool) -> BenchCase:
     lines = path.read_text().splitlines()[:5]
-    description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else path.stem
+    comments = [line for line in lines if line.startswith("#") and not line.startswith("#!")]
+    description = comments[0].lstrip("#").strip() if comments else path.stem
     dash_ok = dash_default
     for line in lines:
         if line.replace(" ", "") == "#dash:no":
@@ -95,7 +96,10 @@ def read_case(path: Path, dash_default: bool) -> BenchCase:
 def collect_cases(with_examples: bool, filters: list[str]) -> list[BenchCase]:
     cases = [read_case(p, True) for p in sorted(CASES_DIR.glob("*.sh"))]
     if with_examples:
-        cases += [read_case(p, False) for p in sorted(EXAMPLES_DIR.glob("*.sh"))]
+        for path in sorted(EXAMPLES_DIR.glob("*.sh")):
+            case = read_case(path, False)
+            case.description = f"example: {path.name}"
+            cases.append(case)
     if filters:
         cases = [c for c in cases if any(f in c.name for f in filters)]
     return cases
@@ -153,7 +157,9 @@ def run_cases(cases: list[BenchCase], shells: list[Shell], reps: int, work: Path
 def startup(shells: list[Shell], runs: int, work: Path) -> dict[str, float]:
     """Median wall time of `SHELL -c true` per shell and of `python3 -c pass`."""
     probes = {s.name + " -c true": (s, ["-c", "true"]) for s in shells}
-    probes["python3 -c pass"] = (Shell("python3", [sys.executable], sys.executable), ["-c", "pass"])
+    python = Shell("python3", [sys.executable], sys.executable)
+    probes["python3 -c pass"] = (python, ["-c", "pass"])
+    probes["python3 -I -S -c pass"] = (python, ["-I", "-S", "-c", "pass"])
     times: dict[str, list[float]] = {k: [] for k in probes}
     for _ in range(runs):
         for label, (shell, tail) in probes.items():
