@@ -297,9 +297,10 @@ class _Parser:
     def power(self):
         node = self.unary()
         if self.tok == "**":
-            errtok = self.rest_after_op()
             self.next()
-            node = ("bin", "**", node, self.power(), errtok)
+            right = self.power()
+            # bash reports a negative exponent at the last token read
+            node = ("bin", "**", node, right, self.text[self.lasttp:])
         return node
 
     def unary(self):
