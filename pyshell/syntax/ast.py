@@ -92,9 +92,12 @@ class Param:
 
 @dataclass(slots=True)
 class CmdSub:
-    """$(...) or `...`: `body` is the parsed command list."""
+    """$(...) or `...`: `body` is the parsed command list. bash parses a backquoted
+    body only when it runs: if that parse failed, `error` holds the ParseError to report
+    then (and `body` is empty)."""
     body: "Seq"
     backquote: bool = False
+    error: object = None
     line: int = _loc()
     col: int = _loc()
 

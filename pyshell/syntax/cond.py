@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pyshell.errors import ParseError
 from pyshell.syntax import ast as A
+from pyshell.syntax.words import OP_RE as _OP_RE
 
 UNARY_OPS = frozenset("-" + c for c in "abcdefghkprstuwxGLNOSzonvR")
 BINARY_OPS = frozenset(("==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt",
@@ -48,27 +49,40 @@ class CondParser:
         if c == "\n":
             return _CTok("NL", "newline", i, i + 1)
         two = src[i:i + 2]
-        if two in ("&&", "||"):
-            return _CTok("OP", two, i, i + 2)
-        if c in "()<>" and not (c in "<>" and two[1:] == "("):
+        if c in "<>" and two[1:] != "(":
+            if two in ("<<", ">>", "<&", ">&", "<>", ">|"):
+                return _CTok("OP", two, i, i + 2)
             return _CTok("OP", c, i, i + 1)
-        if c in ";&|":
-            return _CTok("OP", c, i, i + 1)
+        if c in "();&|":
+            op = _OP_RE.match(src, i).group()
+            return _CTok("OP", op, i, i + len(op))
         word, end = self.read_word(i)
+        if word.text == "]]":
+            return _CTok("END", "]]", i, end, word)
         return _CTok("W", word.text, i, end, word)
 
-    def _cond_fail(self, message: str):
-        raise CondSyntaxError(message, self._loc(self.pos)[0], None)
+    def _cond_fail(self, message: str, tok=None):
+        if tok is None:
+            line = self._loc(self.pos)[0]
+        else:
+            line = self._loc(max(tok.start, tok.end - 1))[0]
+        raise CondSyntaxError(message, line, None)
 
     def parse_cond(self):
+        first = self._ctok(skip_newlines=True)
+        if first.kind == "END":
+            self._cond_fail("", first)  # `[[ ]]`: bash gives up without a message
         node = self._cond_or()
         tok = self._ctok()
-        if tok.kind == "W" and tok.value == "]]":
+        if tok.kind == "END":
             self.pos = tok.end
             return node
         if tok.kind == "EOF":
-            self._cond_fail("unexpected EOF while looking for `]]'")
-        self._cond_fail(f"syntax error in conditional expression: unexpected token `{tok.value}'")
+            self._cond_fail("unexpected EOF while looking for `]]'", tok)
+        if tok.kind == "W":
+            self._cond_fail("syntax error in conditional expression", tok)
+        self._cond_fail(f"syntax error in conditional expression: unexpected token "
+                        f"`{tok.value}'", tok)
 
     def _cond_or(self):
         left = self._cond_and()
@@ -105,34 +119,35 @@ class CondParser:
             inner = self._cond_or()
             close = self._ctok()
             if close.kind != "OP" or close.value != ")":
-                self._cond_fail(f"unexpected token `{close.value or 'EOF'}', expected `)'")
+                if close.kind == "W":
+                    self._cond_fail("expected `)'", close)
+                self._cond_fail(f"unexpected token `{_text(close)}', expected `)'", close)
             self.pos = close.end
             return inner
         if tok.kind == "EOF":
-            self._cond_fail("unexpected EOF while looking for `]]'")
-        if tok.kind != "W" or tok.value == "]]":
-            # bash gives up silently here
-            self._cond_fail("" if tok.kind == "W" else
-                            f"syntax error in conditional expression: unexpected token "
-                            f"`{tok.value}'")
+            self._cond_fail("unexpected EOF while looking for `]]'", tok)
+        if tok.kind == "END":
+            self._cond_fail("", tok)
+        if tok.kind != "W":
+            self._cond_fail(f"unexpected token `{_text(tok)}' in conditional command", tok)
         self.pos = tok.end
         if tok.value in UNARY_OPS:
             arg = self._ctok()
-            if arg.kind != "W" or arg.value == "]]":
-                self._cond_fail(f"unexpected argument `{arg.value or 'EOF'}' to conditional "
-                                "unary operator")
+            if arg.kind != "W":
+                self._cond_fail(f"unexpected argument `{_text(arg)}' to conditional unary "
+                                "operator", arg)
             self.pos = arg.end
             return A.CondUnary(tok.value, arg.word, line=line, col=col)
         op = self._ctok()
-        if op.kind == "W" and op.value in BINARY_OPS or op.kind == "OP" and op.value in "<>":
+        if (op.kind == "W" and op.value in BINARY_OPS) or (op.kind == "OP" and op.value in "<>"):
             self.pos = op.end
             if op.value == "=~":
                 right = self._cond_regex()
             else:
                 arg = self._ctok()
-                if arg.kind != "W" or arg.value == "]]":
-                    self._cond_fail(f"unexpected argument `{arg.value or 'EOF'}' to "
-                                    "conditional binary operator")
+                if arg.kind != "W":
+                    self._cond_fail(f"unexpected argument `{_text(arg)}' to conditional "
+                                    "binary operator", arg)
                 if op.value in _PATTERN_OPS:
                     right, end = self.read_word(arg.start, extglob=True)
                     self.pos = end
@@ -140,11 +155,12 @@ class CondParser:
                     right = arg.word
                     self.pos = arg.end
             return A.CondBinary(op.value, tok.word, right, line=line, col=col)
-        if op.kind == "W" and op.value != "]]":
-            self._cond_fail("conditional binary operator expected")
-        if op.kind == "NL":
-            self._cond_fail("unexpected token `newline', conditional binary operator expected")
-        return A.CondWord(tok.word, line=line, col=col)
+        if op.kind == "END" or (op.kind == "OP" and op.value in ("&&", "||", ")")):
+            return A.CondWord(tok.word, line=line, col=col)
+        if op.kind == "W":
+            self._cond_fail("conditional binary operator expected", op)
+        self._cond_fail(f"unexpected token `{_text(op)}', conditional binary operator expected",
+                        op)
 
     def _cond_regex(self):
         """The =~ operand: blanks inside parentheses and `|` belong to the word."""
@@ -154,8 +170,8 @@ class CondParser:
             self._cond_fail("unexpected argument `]]' to conditional binary operator")
         if start >= n or src[start] in "\n;&":
             tok = self._ctok()
-            self._cond_fail(f"unexpected argument `{tok.value or 'EOF'}' to conditional "
-                            "binary operator")
+            self._cond_fail(f"unexpected argument `{_text(tok)}' to conditional "
+                            "binary operator", tok)
         parts: list = []
         depth = 0
         i = start
@@ -185,6 +201,10 @@ class CondParser:
         line, col = self._loc(start)
         self.pos = i
         return A.Word(parts, src[start:i], line=line, col=col)
+
+
+def _text(tok) -> str:
+    return tok.value if tok.kind != "EOF" else "EOF"
 
 
 def _merge_lits(parts):

@@ -17,12 +17,9 @@ from bisect import bisect_right
 from pyshell.errors import Incomplete, ParseError
 from pyshell.syntax import ast as A
 from pyshell.syntax import ParseContext
-from pyshell.syntax.words import NAME_RE, WORD_STOPS, WordLexer
+from pyshell.syntax.words import OP_RE as _OP_RE, WordLexer
 from pyshell.syntax.cond import CondParser
 
-_OPERATORS = (";;&", ";;", ";&", ";", "&&", "&>>", "&>", "&", "||", "|&", "|", "(", ")",
-              "<<<", "<<-", "<<", "<&", "<>", "<", ">>", ">&", ">|", ">")
-_OP_RE = re.compile("|".join(re.escape(op) for op in _OPERATORS))
 _REDIR_OPS = frozenset(("<<<", "<<-", "<<", "<&", "<>", "<", ">>", ">&", ">|", ">", "&>",
                         "&>>"))
 _FD_REDIR_RE = re.compile(r"[0-9]+(?=[<>])")
@@ -62,6 +59,12 @@ class Token:
 class Parser(WordLexer, CondParser):
     def __init__(self, source: str, context: ParseContext | None = None, first_line: int = 1,
                  name_line_offset: int = 0):
+        self.virtual_nl = -1
+        if source and not source.endswith("\n"):
+            # bash reads a last line without newline as if it had one (but a final
+            # backslash stays a literal character)
+            self.virtual_nl = len(source)
+            source += "\n"
         self.src = source
         self.n = len(source)
         self.ctx = context if context is not None else ParseContext()
@@ -108,24 +111,32 @@ class Parser(WordLexer, CondParser):
     # ---------------------------------------------------------------- errors
 
     def _eof_line(self) -> int:
-        src = self.src
-        return self.first_line + src.count("\n") + (0 if src.endswith("\n") else 1)
+        return self.first_line + self.src.count("\n")
 
-    def _eof_error(self, msg: str | None = None):
-        """End of input inside a quote or expansion (msg given) or a construct."""
+    def _eof_error(self, msg: str | None = None, start: int | None = None):
+        """End of input inside a quote or expansion (msg given; bash reports the line
+        where it started) or inside a construct."""
         if msg is None:
-            msg = self.eof_stack[-1]
-            if msg == MSG_EOF or msg == MSG_EOF_PAREN:
-                raise Incomplete(msg, self._eof_line())
-        line = self.first_line + self.src.count("\n")
+            raise Incomplete(self.eof_stack[-1], self._eof_line())
+        if start is None:
+            line = self.first_line + self.src.count("\n")
+        else:
+            line = self._loc(start)[0]
         raise Incomplete(msg, line)
 
     def _unexpected(self, tok: Token):
         if tok.kind == EOF:
             self._eof_error()
         text = "newline" if tok.kind == NL else tok.value
-        if tok.kind == R and tok.fd is not None:
-            text = tok.value
+        if tok.kind == W and tok.end < self.n and self.src[tok.end] == "(" and \
+                self._assignment_shape(tok):
+            saved = self.pos
+            try:
+                self._array_items(tok.end)
+                text = self.src[tok.start:self.pos]
+            except ParseError:
+                pass
+            self.pos = saved
         line = self._loc(tok.start)[0]
         raise ParseError(f"syntax error near unexpected token `{text}'", line,
                          self._line_text(tok.start))
@@ -139,7 +150,7 @@ class Parser(WordLexer, CondParser):
             if c == " " or c == "\t":
                 m = _BLANKS_RE.match(src, i)
                 i = m.end()
-            elif c == "\\" and i + 1 < n and src[i + 1] == "\n":
+            elif c == "\\" and i + 1 < n and src[i + 1] == "\n" and i + 1 != self.virtual_nl:
                 i += 2
             elif c == "#":
                 j = src.find("\n", i)
@@ -229,9 +240,7 @@ class Parser(WordLexer, CondParser):
                     break
                 lines.append(check + ("\n" if j >= 0 else ""))
             if not found:
-                line = self.first_line + src.count("\n", 0, n) + (
-                    1 if not src.endswith("\n") or not src else 0) - (
-                    1 if not src.endswith("\n") else 0)
+                line = self.first_line - 1 + src.count("\n")
                 self.warnings.append((line, "warning: here-document at line %d delimited "
                                       "by end-of-file (wanted `%s')" % (hd.line, hd.delimiter)))
                 on_warning = getattr(self.ctx, "warn", None)
@@ -778,12 +787,12 @@ class Parser(WordLexer, CondParser):
             while i < n and src[i] == "\n":
                 i = self._skip(i + 1)
             if i >= n:
-                self._eof_error(MSG_EOF_PAREN)
+                self._eof_error(MSG_EOF_PAREN, start=pos)
             c = src[i]
             if c == ")":
                 self.pos = i + 1
                 return items
-            if c in ";&|(<>":
+            if c in ";&|(<>" and not (c in "<>" and src.startswith("(", i + 1)):
                 tok = self._lex(i)
                 self._unexpected(tok)
             word, end = self.read_word(i)

@@ -21,6 +21,10 @@ _HEREDOC_RUN = re.compile(r"[^\\$`]+")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _EXTGLOB_OPS = "?*+@!"
 
+OPERATORS = (";;&", ";;", ";&", ";", "&&", "&>>", "&>", "&", "||", "|&", "|", "(", ")",
+             "<<<", "<<-", "<<", "<&", "<>", "<", ">>", ">&", ">|", ">")
+OP_RE = re.compile("|".join(re.escape(op) for op in OPERATORS))
+
 # Characters that end an unquoted word in command context.
 WORD_STOPS = " \t\n;&|()<>"
 _RUN_CACHE: dict = {}
@@ -167,6 +171,12 @@ class WordLexer:
                     continue
                 nxt = src[i + 1]
                 if nxt == "\n":
+                    if i + 1 == self.virtual_nl:
+                        if not lit:
+                            lit_start = i
+                        lit.append("\\")
+                        i += 1
+                        continue
                     i += 2
                     continue
                 self._flush(parts, lit, lit_start)
@@ -184,7 +194,7 @@ class WordLexer:
                 self._flush(parts, lit, lit_start)
                 j = src.find("'", i + 1)
                 if j < 0:
-                    self._eof_error("unexpected EOF while looking for matching `''")
+                    self._eof_error("unexpected EOF while looking for matching `''", start=i)
                 line, col = self._loc(i)
                 parts.append(A.SQ(src[i + 1:j], line=line, col=col))
                 i = j + 1
@@ -247,7 +257,7 @@ class WordLexer:
         i = pos + 1
         while True:
             if i >= n:
-                self._eof_error('unexpected EOF while looking for matching `"\'')
+                self._eof_error('unexpected EOF while looking for matching `"\'', start=pos)
             m = _DQ_RUN.match(src, i)
             if m:
                 if not lit:
@@ -299,7 +309,7 @@ class WordLexer:
         while True:
             j = src.find("'", i)
             if j < 0:
-                self._eof_error("unexpected EOF while looking for matching `''")
+                self._eof_error("unexpected EOF while looking for matching `''", start=pos)
             # an escaped quote does not end the string
             k = j - 1
             bs = 0
@@ -439,7 +449,7 @@ class WordLexer:
         if c == "}":
             return p, i + 1
         if c == "":
-            self._eof_error("unexpected EOF while looking for matching `}'")
+            self._eof_error("unexpected EOF while looking for matching `}'", start=pos)
         if p.indirect and c in "*@" and at(i + 1) == "}":
             p.op = "!" + c
             return p, i + 2
@@ -481,7 +491,7 @@ class WordLexer:
             return self._bad_substitution(pos, in_dq)
         if at(i) != "}":
             if i >= n:
-                self._eof_error("unexpected EOF while looking for matching `}'")
+                self._eof_error("unexpected EOF while looking for matching `}'", start=pos)
             return self._bad_substitution(pos, in_dq)
         return p, i + 1
 
@@ -504,7 +514,7 @@ class WordLexer:
                                       dq_param=in_dq and not pattern,
                                       extglob=self.ctx.extglob)
         if end >= self.n:
-            self._eof_error("unexpected EOF while looking for matching `}'")
+            self._eof_error("unexpected EOF while looking for matching `}'", start=i)
         line, col = self._loc(i)
         if parts and not in_dq:
             first = parts[0]
@@ -548,7 +558,7 @@ class WordLexer:
             if c == "}":
                 return i + 1
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `}'")
+        self._eof_error("unexpected EOF while looking for matching `}'", start=i)
 
     def _subscript_end(self, i: int):
         """Index of the `]` closing a subscript whose text starts at i."""
@@ -611,7 +621,7 @@ class WordLexer:
                 i = j + 1
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `}'")
+        self._eof_error("unexpected EOF while looking for matching `}'", start=i)
 
     # ------------------------------------------------------------ arithmetic
 
@@ -653,7 +663,7 @@ class WordLexer:
                     return None
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `)'")
+        self._eof_error("unexpected EOF while looking for matching `)'", start=i)
 
     def _bracket_arith_end(self, i: int) -> int:
         src, n = self.src, self.n
@@ -670,7 +680,7 @@ class WordLexer:
                 _, i = self._scan_dollar(i)
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `]'")
+        self._eof_error("unexpected EOF while looking for matching `]'", start=i)
 
     def _arith_word(self, start: int, end: int, subscript: bool = False) -> A.Word:
         """The text src[start:end] in arithmetic context (expanded like a double-quoted
@@ -740,7 +750,7 @@ class WordLexer:
         out = []
         while True:
             if i >= n:
-                self._eof_error("unexpected EOF while looking for matching ``'")
+                self._eof_error("unexpected EOF while looking for matching ``'", start=pos)
             c = src[i]
             if c == "`":
                 break
@@ -755,8 +765,15 @@ class WordLexer:
             out.append(c)
             i += 1
         line, col = self._loc(pos)
-        body = self._parse_backquote_body("".join(out), pos + 1)
-        return A.CmdSub(body, backquote=True, line=line, col=col), i + 1
+        try:
+            body = self._parse_backquote_body("".join(out), pos + 1)
+            error = None
+        except ParseError as exc:
+            # bash parses `...` only when it runs: the error belongs to that moment
+            body, error = A.Seq([], line=line, col=col), exc
+        node = A.CmdSub(body, backquote=True, line=line, col=col)
+        node.error = error
+        return node, i + 1
 
     def _scan_procsub(self, pos: int) -> tuple:
         line, col = self._loc(pos)
@@ -776,7 +793,7 @@ class WordLexer:
                 more, j = self._scan_parts(j + 1, "|()", extglob=True, in_param=True)
                 parts = parts + [A.Lit("(", line=line, col=col)] + more
             if j >= n:
-                self._eof_error("unexpected EOF while looking for matching `)'")
+                self._eof_error("unexpected EOF while looking for matching `)'", start=pos)
             pl, pc = self._loc(i)
             patterns.append(A.Word(parts, src[i:j], line=pl, col=pc))
             if src[j] == ")":

@@ -9,6 +9,7 @@ import glob
 import os
 import random
 import subprocess
+import tempfile
 
 BASH = "/usr/bin/bash"
 _SHEBANG_WORDS = (b"bash", b"/sh")
@@ -58,20 +59,31 @@ def bash_verdicts(texts: list) -> list:
     """Accept (True) / reject (False) by `bash -n` for each text, one bash process per
     text, run in parallel batches. bash prints [[ ]] errors without a failing status, so
     any diagnostic other than a here-document warning counts as a rejection."""
-    procs = []
+    return [ok for ok, _ in bash_diagnostics(texts)]
+
+
+def bash_diagnostics(texts: list) -> list:
+    """(accepted, diagnostic lines) from `bash -n FILE` for each text (as script files:
+    bash reads standard input differently)."""
     results = [None] * len(texts)
     batch = 16
-    for start in range(0, len(texts), batch):
-        procs = []
-        for k in range(start, min(start + batch, len(texts))):
-            p = subprocess.Popen([BASH, "-n"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE)
-            procs.append((k, p))
-        for k, p in procs:
-            _, err = p.communicate(texts[k].encode("utf-8", "surrogateescape"))
-            lines = [ln for ln in err.decode("utf-8", "replace").splitlines()
-                     if "warning: here-document" not in ln]
-            results[k] = p.returncode == 0 and not lines
+    with tempfile.TemporaryDirectory() as tmp:
+        for start in range(0, len(texts), batch):
+            procs = []
+            for k in range(start, min(start + batch, len(texts))):
+                path = os.path.join(tmp, f"s{k}.sh")
+                with open(path, "wb") as f:
+                    f.write(texts[k].encode("utf-8", "surrogateescape"))
+                p = subprocess.Popen([BASH, "-n", path], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, cwd=tmp)
+                procs.append((k, p, path))
+            for k, p, path in procs:
+                _, err = p.communicate()
+                lines = [ln.replace(path, "SCRIPT") for ln in
+                         err.decode("utf-8", "replace").split("\n")[:-1]]
+                errors = [ln for ln in lines if "warning: here-document" not in ln]
+                results[k] = (p.returncode == 0 and not errors, lines)
+                os.unlink(path)
     return results
 
 
