@@ -50,6 +50,7 @@ typedef unsigned char u8;
 #define SYS_dup3 292
 #define SYS_prlimit64 302
 #define SYS_getrandom 318
+#define SYS_pipe2 293
 #define SYS_close_range 436
 
 #define O_RDONLY 0
@@ -162,8 +163,8 @@ static int seq(const char *a, const char *b)
 static __attribute__((noreturn)) void die(int code)
 {
     /* Tell the shell why this binary cannot be warmed (it falls back to posix_spawn). */
-    i64 msg = -(i64)(WARM_ERR + code);
-    struct { void *base; u64 len; } iov = { &msg, sizeof msg };
+    i64 msg[2] = { 0, WARM_ERR + code };
+    struct { void *base; u64 len; } iov = { msg, sizeof msg };
     struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
              i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
     sc3(SYS_sendmsg, 3, &mh, MSG_NOSIGNAL);
@@ -171,12 +172,17 @@ static __attribute__((noreturn)) void die(int code)
         sc1(SYS_exit_group, 120 + code);
 }
 
-static __attribute__((noreturn)) void child_die(const char *what)
+/* In a child: the write end of the pipe its server waits on. Closing it (with everything
+ * else, just before the program starts) says "set up"; writing an errno first says "failed
+ * like posix_spawn would have" and the shell reaps the child and reports the error. */
+static int ready_fd = -1;
+
+static __attribute__((noreturn)) void child_die(i64 err)
 {
-    static const char pfx[] = "pywarmsh: warm launch failed: ";
-    sc3(SYS_write, 2, pfx, sizeof pfx - 1);
-    sc3(SYS_write, 2, what, slen(what));
-    sc3(SYS_write, 2, "\n", 1);
+    i32 e = (i32)(err < 0 ? -err : err);
+    if (e == 0)
+        e = 22;
+    sc3(SYS_write, ready_fd, &e, sizeof e);
     for (;;)
         sc1(SYS_exit_group, 127);
 }
@@ -569,9 +575,11 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     if (robust_head)
         sc2(SYS_set_robust_list, robust_head, robust_len);
 
-    /* Process group first, as the shell's job control expects (errors ignored, as bash
-     * ignores them in its child). */
-    sc2(SYS_setpgid, 0, rq->pgid);
+    /* Process group first: the server answers the shell only after this child has
+     * finished its set-up, so a pipeline's next stage can join this group at once. */
+    i64 r = sc2(SYS_setpgid, 0, rq->pgid);
+    if (r < 0)
+        child_die(r);
 
     for (int r = 0; r < NRLIM; r++) {
         u64 cur[2];
@@ -581,8 +589,9 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     }
     sc1(SYS_umask, rq->umask);
     if (rq->cwd_index >= 0) {
-        if (rq->cwd_index >= nfds || sc1(SYS_fchdir, fds[rq->cwd_index]) < 0)
-            child_die("cannot change directory");
+        r = rq->cwd_index >= nfds ? -9 : sc1(SYS_fchdir, fds[rq->cwd_index]);
+        if (r < 0)
+            child_die(r);
     }
 
     /* fds: move received ones above every target, dup into place, close the rest. */
@@ -591,16 +600,21 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
         if (map[2 * i] > maxt)
             maxt = map[2 * i];
     i32 moved[MAX_FDS];
+    r = sc3(SYS_fcntl, ready_fd, F_DUPFD_CLOEXEC, maxt + 1);
+    if (r < 0)
+        child_die(r);
+    ready_fd = (int)r;
     for (int i = 0; i < nfds; i++) {
-        i64 m = sc3(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, maxt + 1);
-        if (m < 0)
-            child_die("cannot move file descriptor");
-        moved[i] = (i32)m;
+        r = sc3(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, maxt + 1);
+        if (r < 0)
+            child_die(r);
+        moved[i] = (i32)r;
     }
     for (u32 i = 0; i < rq->nmap; i++) {
         u32 t = map[2 * i], s = map[2 * i + 1];
-        if ((int)s >= nfds || sc3(SYS_dup3, moved[s], t, 0) < 0)
-            child_die("cannot duplicate file descriptor");
+        r = (int)s >= nfds ? -9 : sc3(SYS_dup3, moved[s], t, 0);
+        if (r < 0)
+            child_die(r);
     }
     for (u32 fd = 0; fd <= maxt; fd++) {
         int keep = 0;
@@ -724,9 +738,10 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     jump_to_entry(prog.entry, (u64)sp, trap_fini);
 }
 
-static void reply(i64 v)
+static void reply(i64 pid, i64 err)
 {
-    struct { void *base; u64 len; } iov = { &v, sizeof v };
+    i64 v[2] = { pid, err };
+    struct { void *base; u64 len; } iov = { v, sizeof v };
     struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
              i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
     sc3(SYS_sendmsg, 3, &mh, MSG_NOSIGNAL);
@@ -805,18 +820,34 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
             }
         }
         struct req *rq = (struct req *)reqbuf;
-        i64 pid;
+        i64 pid = 0, err = 0;
+        i32 ready[2];
         if (!valid_request(rq, (u64)n) || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
-            pid = -22;  /* EINVAL */
-        } else {
+            err = 22;  /* EINVAL */
+        } else if ((err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
             pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
                       | SIGCHLD, 0, 0, tid_address, 0);
-            if (pid == 0)
+            if (pid == 0) {
+                sc1(SYS_close, ready[0]);
+                ready_fd = ready[1];
                 child_run(rq, fds, nfds);
+            }
+            sc1(SYS_close, ready[1]);
+            if (pid < 0) {
+                err = -pid;
+                pid = 0;
+            } else {
+                /* EOF: the child is set up (or died, which the shell's waitpid shows). */
+                i32 e = 0;
+                while (sc3(SYS_read, ready[0], &e, sizeof e) == -4)
+                    ;
+                err = e;
+            }
+            sc1(SYS_close, ready[0]);
         }
         for (int i = 0; i < nfds; i++)
             sc1(SYS_close, fds[i]);
-        reply(pid);
+        reply(pid, err);
     }
 }
 

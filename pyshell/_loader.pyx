@@ -11,8 +11,10 @@ Request layout (little endian; must match `struct req` in asm/stub.c):
     u64 blocked signals, 16 x (u64 cur, u64 max) rlimits,
     nmap x (u32 child fd, u32 index of a passed fd),
     strings: argv..., "KEY=VALUE"..., execfn, each NUL-terminated.
-The stub answers one i64 per request: the child's pid, -errno, or -(1000 + reason) when
-the binary cannot be warmed.
+The stub answers two i64 per request, (pid, error), once the child has finished its set-up
+(process group, cwd, fds): (pid, 0) success; (pid, errno) the child could not be set up
+(the caller reaps it; posix_spawn would have failed the same way); (0, errno) clone
+failed; (0, 1000 + reason) the binary cannot be warmed.
 """
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
@@ -269,7 +271,7 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
     cdef mode_t um
     cdef rlimit rl
     cdef int r, err = 0
-    cdef long long reply = 0
+    cdef long long reply[2]
     cdef ssize_t got
     cdef msghdr mh
     cdef iovec iov
@@ -331,10 +333,10 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
                     err = -1
             if err == 0:
                 while True:
-                    got = recv(sock, &reply, 8, 0)
+                    got = recv(sock, reply, 16, 0)
                     if got >= 0 or errno != EINTR:
                         break
-                if got != 8:
+                if got != 16:
                     err = -2 if got >= 0 else errno
     if err == -1:
         raise WarmError("timeout")
@@ -342,8 +344,22 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
         raise WarmError("server-died")
     if err:
         raise WarmError("socket-error", err)
-    if reply <= -1000:
-        raise WarmError("not-warmable", <int>(-reply - 1000))
-    if reply < 0:
-        raise WarmError("clone-failed", <int>-reply)
-    return reply
+    if reply[0] <= 0:
+        if reply[1] >= 1000:
+            raise WarmError("not-warmable", <int>(reply[1] - 1000))
+        raise WarmError("clone-failed", <int>reply[1])
+    if reply[1] != 0:
+        _reap(<pid_t>reply[0])
+        raise WarmError("child-setup-failed", <int>reply[1])
+    return reply[0]
+
+
+cdef extern from "<sys/wait.h>" nogil:
+    pid_t waitpid(pid_t, int *, int)
+
+
+cdef void _reap(pid_t pid) noexcept:
+    cdef int st
+    with nogil:
+        while waitpid(pid, &st, 0) < 0 and errno == EINTR:
+            pass

@@ -26,4 +26,16 @@ def spawn(req: LaunchRequest) -> int:
     if req.sigdefault:
         kwargs["setsigdef"] = req.sigdefault
     kwargs["setsigmask"] = req.sigmask
-    return os.posix_spawn(req.path, req.argv, req.env, **kwargs)
+    if req.cwd is None:
+        return os.posix_spawn(req.path, req.argv, req.env, **kwargs)
+    # os.posix_spawn has no chdir action: the (single-threaded) shell changes directory
+    # around the spawn and comes back through a directory fd.
+    back = os.open(".", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.chdir(req.cwd)
+        try:
+            return os.posix_spawn(req.path, req.argv, req.env, **kwargs)
+        finally:
+            os.fchdir(back)
+    finally:
+        os.close(back)

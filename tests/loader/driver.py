@@ -1,0 +1,404 @@
+"""Scenario driver for the loader tests: runs one scenario through pyshell.launch and
+prints a JSON result on stdout.
+
+    python3 driver.py MODE SCENARIO WORKDIR PROBE
+
+MODE is `warm` (the warm pool; each request is run until it is served warm) or `spawn`
+(posix_spawn only). The tests run every scenario in both modes - as root and as an
+unprivileged user - and require identical results. Facts only the warm mode can show
+(was it really served warm?) go to the "meta" part, which is not compared.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import time
+
+from pyshell.launch.request import LaunchRequest
+from pyshell.launch.spawn import spawn
+
+MODE, SCENARIO, WORK, PROBE = sys.argv[1:5]
+META = {"warm_runs": 0, "cold_runs": 0}
+
+if MODE == "warm":
+    from pyshell.launch.warm import WarmPool
+    POOL = WarmPool()
+else:
+    POOL = None
+
+BASE_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+
+
+def status_of(st):
+    if os.WIFEXITED(st):
+        return ["exit", os.WEXITSTATUS(st)]
+    if os.WIFSIGNALED(st):
+        return ["signal", os.WTERMSIG(st)]
+    if os.WIFSTOPPED(st):
+        return ["stopped", os.WSTOPSIG(st)]
+    return ["unknown", st]
+
+
+def start(req):
+    """One launch through the mode's backend; errors become data."""
+    if POOL is None:
+        return spawn(req)
+    hits = POOL.stats["warm_hits"]
+    pid = POOL.launch(req)
+    if POOL.stats["warm_hits"] > hits:
+        META["warm_runs"] += 1
+    else:
+        META["cold_runs"] += 1
+    return pid
+
+
+def once(path, argv, env=None, fds=(), stdin=None, pgid=None, sigdefault=(),
+         sigmask=(), cwd=None):
+    out = os.path.join(WORK, "out")
+    err = os.path.join(WORK, "err")
+    ofd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    efd = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    ifd = os.open(stdin or "/dev/null", os.O_RDONLY)
+    try:
+        req = LaunchRequest(path, list(argv), dict(BASE_ENV if env is None else env),
+                            fds=[(0, ifd), (1, ofd), (2, efd)] + list(fds), pgid=pgid,
+                            sigdefault=frozenset(sigdefault), sigmask=frozenset(sigmask),
+                            cwd=cwd)
+        try:
+            pid = start(req)
+        except OSError as e:
+            return {"oserror": errno.errorcode.get(e.errno, e.errno)}
+    finally:
+        os.close(ofd)
+        os.close(efd)
+        os.close(ifd)
+    _, st = os.waitpid(pid, 0)
+    with open(out, "rb") as f:
+        o = f.read().decode("utf-8", "backslashreplace")
+    with open(err, "rb") as f:
+        e = f.read().decode("utf-8", "backslashreplace")
+    return {"status": status_of(st), "out": normalize(o), "err": normalize(e)}
+
+
+def normalize(text):
+    return text.replace(f"ppid={os.getpid()}\n", "ppid=DRIVER\n").replace(WORK, "$WORK")
+
+
+def run(*args, **kw):
+    """Run a request; in warm mode repeat it until a warm process served it."""
+    if POOL is None:
+        return once(*args, **kw)
+    for _ in range(3):
+        before = META["warm_runs"]
+        r = once(*args, **kw)
+        if META["warm_runs"] > before:
+            return r
+    return r
+
+
+# ---- scenarios ---------------------------------------------------------------------
+def sc_argv():
+    return [run(PROBE, ["weird0", "", "a b", "-x", "\u00e9", "\\", ""]),
+            run(PROBE, ["/some/path/name", "report"])]
+
+
+def sc_env():
+    return [run(PROBE, ["probe"], env={"A": "1", "EMPTY": "", "X": "y=z", "TZ": "UTC"}),
+            run(PROBE, ["probe"], env={}),
+            run("/usr/bin/env", ["env"], env={"ONLY": "this"}),
+            run("/usr/bin/env", ["env"], env={})]
+
+
+def sc_fds():
+    keep = os.open(os.path.join(WORK, "inherited"), os.O_WRONLY | os.O_CREAT, 0o666)
+    os.set_inheritable(keep, True)
+    hidden = os.open(os.path.join(WORK, "hidden"), os.O_WRONLY | os.O_CREAT, 0o666)
+    three = os.open(os.path.join(WORK, "three"), os.O_WRONLY | os.O_CREAT, 0o666)
+    r1, w1 = os.pipe()
+    res = [run(PROBE, ["probe"], fds=[(3, three), (5, r1), (9, w1), (7, -1)])]
+    res.append(run(PROBE, ["probe"], fds=[(3, three), (3, -1), (4, keep)]))
+    res.append(run(PROBE, ["probe"], fds=[(6, three), (7, 6), (6, -1)]))
+    res.append(run(PROBE, ["probe"], fds=[(8, hidden)]))
+    res.append(run(PROBE, ["probe"], fds=[(1, 2)]))
+    for fd in (keep, hidden, three, r1, w1):
+        os.close(fd)
+    res.append(run(PROBE, ["probe"], fds=[(4, 1000)]))   # EBADF in both modes
+    return res
+
+
+def sc_cwd_umask():
+    sub = os.path.join(WORK, "sub dir")
+    os.makedirs(sub, exist_ok=True)
+    res = [run(PROBE, ["probe"])]
+    os.chdir(sub)
+    res.append(run(PROBE, ["probe"]))
+    old = os.umask(0o027)
+    res.append(run(PROBE, ["probe"]))
+    os.umask(0o000)
+    res.append(run("/usr/bin/touch", ["touch", "made"]))
+    res.append(oct(os.stat("made").st_mode & 0o777))
+    os.umask(old)
+    res.append(run(PROBE, ["probe"], cwd="/"))
+    os.chdir(WORK)
+    res.append(run("/usr/bin/ls", ["ls", "-a"], cwd=sub))
+    return [r["out"] if isinstance(r, dict) else r for r in res]
+
+
+def sc_rlimits():
+    res = [run(PROBE, ["probe"])]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 200), hard))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 30, resource.RLIM_INFINITY)
+                       if os.getuid() == 0 else (1 << 30, resource.getrlimit(
+                           resource.RLIMIT_FSIZE)[1]))
+    res.append(run(PROBE, ["probe"]))
+    return res
+
+
+def sc_signals():
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGUSR2, lambda *a: None)
+    signal.signal(signal.SIGTERM, lambda *a: None)
+    res = [run(PROBE, ["probe"])]
+    res.append(run(PROBE, ["probe"], sigdefault={signal.SIGPIPE, signal.SIGINT}))
+    res.append(run(PROBE, ["probe"], sigmask={signal.SIGHUP, signal.SIGUSR2, 40}))
+    signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+    res.append(run(PROBE, ["probe"], sigdefault={signal.SIGPIPE}))
+    return res
+
+
+def sc_tz_locale():
+    res = []
+    for tz in ("UTC", "Asia/Tokyo", "America/New_York", "UTC"):
+        res.append(run("/usr/bin/date", ["date", "-d", "@86400", "+%F %T %Z"],
+                       env={"TZ": tz, "LC_ALL": "C"}))
+    res.append(run("/usr/bin/ls", ["ls", "--bogus-option"], env={"LC_ALL": "C"}))
+    res.append(run("/usr/bin/ls", ["myls", "--bogus-option"], env={"LC_ALL": "C.UTF-8"}))
+    return res
+
+
+def sc_status():
+    res = [run(PROBE, ["probe", "exit", str(n)]) for n in (0, 1, 42, 255)]
+    res += [run("/usr/bin/false", ["false"]), run("/usr/bin/true", ["true"])]
+    res += [run(PROBE, ["probe", "kill", str(s)]) for s in (15, 9, 6, 11)]
+    return res
+
+
+def sc_pipeline():
+    """`yes | head -1`: yes dies of SIGPIPE; stages in one new process group."""
+    res = []
+    for _ in range(3):
+        r, w = os.pipe()
+        out = os.open(os.path.join(WORK, "pipe-out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        p1 = start(LaunchRequest("/usr/bin/yes", ["yes"], dict(BASE_ENV),
+                                 fds=[(1, w)], pgid=0,
+                                 sigdefault=frozenset({signal.SIGPIPE})))
+        p2 = start(LaunchRequest("/usr/bin/head", ["head", "-1"], dict(BASE_ENV),
+                                 fds=[(0, r), (1, out)], pgid=p1,
+                                 sigdefault=frozenset({signal.SIGPIPE})))
+        os.close(r)
+        os.close(w)
+        os.close(out)
+        pg1, pg2 = os.getpgid(p2) == p1, True
+        s2 = status_of(os.waitpid(p2, 0)[1])
+        s1 = status_of(os.waitpid(p1, 0)[1])
+        with open(os.path.join(WORK, "pipe-out")) as f:
+            res.append([s1, s2, pg1, pg2, f.read()])
+    return res
+
+
+def sc_stop():
+    res = []
+    for _ in range(3):
+        pid = start(LaunchRequest(PROBE, ["probe", "stop"], dict(BASE_ENV)))
+        _, st = os.waitpid(pid, os.WUNTRACED)
+        first = status_of(st)
+        os.kill(pid, signal.SIGCONT)
+        _, st = os.waitpid(pid, 0)
+        res.append([first, status_of(st)])
+    return res
+
+
+def sc_pgid():
+    return [run(PROBE, ["probe"], pgid=0), run(PROBE, ["probe"])]
+
+
+def sc_programs():
+    data = os.path.join(WORK, "data.txt")
+    with open(data, "w") as f:
+        for i in range(2000):
+            f.write(f"line {i * 7919 % 2000} abc\n")
+    return [run("/usr/bin/sed", ["sed", "s/a/X/"], stdin=data),
+            run("/usr/bin/sort", ["sort", "--parallel=4", "-S", "1M", data]),
+            run("/usr/bin/grep", ["grep", "-c", "9 abc"], stdin=data),
+            run("/usr/bin/wc", ["wc"], stdin=data),
+            run("/usr/bin/cat", ["cat", data, "/nonexistent"]),
+            run("/usr/bin/basename", ["basename", "/a/b/c"]),
+            run("/usr/bin/ls", ["ls", "-la", "--time-style=+", WORK]),
+            run("/usr/bin/date", ["date", "-u", "-d", "@0"]),
+            run("/usr/bin/env", ["env"], env={"Z": "1", "A": "2"})]
+
+
+def _build(version, dest):
+    tmp = dest + ".tmp"
+    shutil.copyfile(PROBE + f".v{version}", tmp)
+    os.chmod(tmp, 0o755)
+    return tmp
+
+
+def sc_replace():
+    prog = os.path.join(WORK, "prog")
+    os.rename(_build(1, prog), prog)
+    res = [run(prog, ["prog", "version"])]
+    # overwrite in place (same inode), as `cp new prog` does
+    with open(PROBE + ".v2", "rb") as src, open(prog, "r+b") as dst:
+        dst.write(src.read())
+        dst.truncate()
+    res.append(run(prog, ["prog", "version"]))
+    # replace by rename, as package managers do
+    os.rename(_build(3, prog), prog)
+    res.append(run(prog, ["prog", "version"]))
+    res.append(once(prog, ["prog", "version"]))
+    return res
+
+
+def sc_privileged():
+    prog = os.path.join(WORK, "suid")
+    shutil.copyfile(PROBE, prog)
+    os.chmod(prog, 0o4755)
+    res = [run(prog, ["suid", "exit", "5"]) for _ in range(3)]
+    os.chmod(prog, 0o2755)
+    res += [run(prog, ["suid", "exit", "6"]) for _ in range(3)]
+    if POOL is not None:
+        META["fallbacks"] = POOL.stats["fallbacks"]
+    return res
+
+
+def sc_exec_errors():
+    script = os.path.join(WORK, "noshebang")
+    with open(script, "w") as f:
+        f.write("echo hi\n")
+    os.chmod(script, 0o755)
+    shebang = os.path.join(WORK, "shebang")
+    with open(shebang, "w") as f:
+        f.write("#!/bin/sh\necho from-script \"$@\"\n")
+    os.chmod(shebang, 0o755)
+    plain = os.path.join(WORK, "plain")
+    shutil.copyfile(PROBE, plain)
+    os.chmod(plain, 0o644)
+    res = []
+    for _ in range(3):
+        res.append(once(script, ["noshebang"]))
+        res.append(once(shebang, ["shebang", "x"]))
+        res.append(once(plain, ["plain"]))
+        res.append(once(os.path.join(WORK, "missing"), ["missing"]))
+        res.append(once(WORK, ["dir"]))
+        res.append(once("/bin/busybox" if os.path.exists("/bin/busybox") else PROBE,
+                        ["probe", "exit", "4"]))
+    return res
+
+
+def sc_noexec():
+    prog = os.path.join(WORK, "noexec-mount", "prog")
+    return [once(prog, ["prog", "exit", "3"]) for _ in range(3)]
+
+
+def sc_dead_server():
+    res = [run(PROBE, ["probe", "exit", "11"])]
+    if POOL is not None:
+        for pid in list(POOL.internal_pids):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    res.append(once(PROBE, ["probe", "exit", "12"]))
+    res.append(run(PROBE, ["probe", "exit", "13"]))
+    if POOL is not None:
+        META["dead_drops"] = POOL.stats["dead_drops"]
+    return res
+
+
+def sc_fork():
+    res = [run(PROBE, ["probe", "exit", "21"])]
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(rfd)
+            child_res = [run(PROBE, ["probe", "exit", "22"]),
+                         run(PROBE, ["probe"])]
+            for r in child_res:
+                if "out" in r:
+                    r["out"] = r["out"].replace(f"ppid={os.getpid()}\n", "ppid=FORKED\n")
+            os.write(wfd, json.dumps(child_res).encode())
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    data = b""
+    while chunk := os.read(rfd, 65536):
+        data += chunk
+    os.close(rfd)
+    os.waitpid(pid, 0)
+    res.append(json.loads(data))
+    res.append(run(PROBE, ["probe", "exit", "23"]))
+    return res
+
+
+def sc_hygiene():
+    """Many runs leave no fds, zombies or stray children behind in the shell."""
+    def fds():
+        return sorted(int(x) for x in os.listdir("/proc/self/fd"))
+    run(PROBE, ["probe", "exit", "0"])
+    before = fds()
+    for i in range(40):
+        once(PROBE, ["probe", "exit", str(i % 3)])
+    after = fds()
+    kids = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and (POOL is None
+                                                  or int(p) not in POOL.internal_pids):
+                kids.append(fields[0])
+    return [before == after, kids]
+
+
+def sc_canary():
+    vals = [run(PROBE, ["probe", "canary"])["out"] for _ in range(2)]
+    vals += [once(PROBE, ["probe", "canary"])["out"] for _ in range(3)]
+    return [len(set(vals)) == len(vals)]
+
+
+def sc_servers():
+    """Report the warm servers' pids, then exit: they must die with this process."""
+    run(PROBE, ["probe", "exit", "0"])
+    run("/usr/bin/true", ["true"])
+    if POOL is not None:
+        META["servers"] = sorted(POOL.internal_pids)
+        for pid in POOL.internal_pids:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            META.setdefault("server_pgrp_is_own", []).append(int(fields[2]) == pid)
+            META.setdefault("server_fds", []).append(sorted(os.listdir(f"/proc/{pid}/fd")))
+    return []
+
+
+def main():
+    os.chdir(WORK)
+    result = globals()["sc_" + SCENARIO]()
+    if POOL is not None:
+        META["stats"] = POOL.stats
+    json.dump({"result": result, "meta": META}, sys.stdout, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
