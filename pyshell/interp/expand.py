@@ -18,6 +18,7 @@ import os
 from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 from pyshell.syntax import ast as A
 from pyshell.interp import pattern as P
+from pyshell.interp.state import VarError
 
 LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
 _GLOB_CHARS = frozenset("*?[")
@@ -75,12 +76,18 @@ class Expander:
                 elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
                     out.append(p.text)
                     continue
-            if any(type(p) in (A.Brace, A.BraceRange) for p in parts) and \
-                    "braceexpand" in state.options:
-                for alt in self._braces(parts):
-                    self._fields(self._chunks(alt, False), out)
+            for p in parts:
+                tp = type(p)
+                if (tp is A.Brace or tp is A.BraceRange) and "braceexpand" in state.options:
+                    for alt in self._braces(parts):
+                        self._fields(self._chunks(alt, False), out)
+                    break
             else:
-                self._fields(self._chunks(parts, False), out)
+                chunks = self._chunks(parts, False)
+                if len(chunks) == 1 and chunks[0][1] == QUOTED:
+                    out.append(chunks[0][0])
+                else:
+                    self._fields(chunks, out)
         return out
 
     def word(self, w) -> str:
@@ -88,10 +95,16 @@ class Expander:
         [[ ]] operands, here-strings)."""
         parts = w.parts
         if len(parts) == 1:
-            tp = type(parts[0])
+            p = parts[0]
+            tp = type(p)
             if tp is A.Lit or tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
-                return parts[0].text
-        return self._join(self._chunks(parts, False))
+                return p.text
+            if tp is A.DQ and len(p.parts) == 1 and type(p.parts[0]) is A.Lit:
+                return p.parts[0].text
+        chunks = self._chunks(parts, False)
+        if len(chunks) == 1:
+            return chunks[0][0]
+        return self._join(chunks)
 
     def pattern(self, w) -> str:
         """A pattern string: quoted characters backslash-escaped, unquoted ones active."""
@@ -127,7 +140,6 @@ class Expander:
         return fields[0]
 
     def assign(self, a, local: bool = False) -> None:
-        from pyshell.interp.state import VarError
         state = self.state
         try:
             if a.array is not None:
@@ -274,6 +286,13 @@ class Expander:
         ifs = state.get("IFS")
         if ifs is None:
             ifs = _DEFAULT_IFS
+        if len(chunks) == 1:
+            text, kind = chunks[0]
+            if kind == SPLIT and ifs == _DEFAULT_IFS and text and not (
+                    " " in text or "\t" in text or "\n" in text or "*" in text
+                    or "?" in text or "[" in text):
+                out.append(text)
+                return
         ifs_ws = "".join(c for c in ifs if c in _DEFAULT_IFS)
         fields = []
         cur = []
