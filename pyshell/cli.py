@@ -157,7 +157,8 @@ def _main(argv: list) -> int:
     if opts["command"]:
         text = operands[0]
         arg0 = operands[1] if len(operands) > 1 else NAME
-        shell = Shell("c", None, arg0, operands[2:])
+        shell = Shell("c", operands[1] if len(operands) > 1 else None, arg0, operands[2:])
+        shell.state.extra_dash_flags = "c"
         if not _apply_options(shell, opts):
             return 2
         if "noexec" in shell.state.options:
@@ -173,6 +174,7 @@ def _main(argv: list) -> int:
             return 2
         return shell.run_file(path)
     shell = Shell("stdin", None, NAME, operands)
+    shell.state.extra_dash_flags = "s"
     if not _apply_options(shell, opts):
         return 2
     return shell.run_stdin()

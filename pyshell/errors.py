@@ -72,7 +72,9 @@ class ErrorFormatter:
         if self.mode == "file":
             head = self.script_name or SHELL_NAME
         elif self.mode == "c" and syntax:
-            head = SHELL_NAME + ": -c"
+            head = (self.script_name or SHELL_NAME) + ": -c"
+        elif self.mode == "c":
+            head = self.script_name or SHELL_NAME  # `-c STRING NAME` reports as NAME
         else:
             head = SHELL_NAME
         if self.mode == "interactive" or line is None:

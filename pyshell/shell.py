@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from pyshell.errors import (ErrorFormatter, FatalShellError, ParseError, ShellError,
-                            write_stderr)
-from pyshell.interp.control import ControlFlow, ExitShell
+from pyshell.errors import (DiscardCommand, ErrorFormatter, FatalShellError, Incomplete,
+                            ParseError, ShellError, write_stderr)
+from pyshell.interp.control import AbortCommand, ControlFlow, ExitShell
 from pyshell.interp.executor import Interp
 from pyshell.interp.state import State
 
@@ -78,18 +78,9 @@ class Shell:
         return self._finish(self._run_text(text))
 
     def run_stdin(self) -> int:
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(0, 65536)
-            except InterruptedError:
-                continue
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return self._finish(self._run_text(b"".join(chunks).decode("utf-8", "surrogateescape")))
+        """Commands from fd 0, read a line at a time like bash: whatever a command
+        reads from stdin is no longer part of the script."""
+        return self._finish(self._run_reader(_StdinCommands(self)))
 
     def parse_only(self, text: str) -> int:
         """-n: check syntax, run nothing."""
@@ -97,46 +88,51 @@ class Shell:
         return self._run_text(text)
 
     def _run_text(self, text: str, exec_last: bool = False) -> int:
-        from pyshell.syntax import CommandReader, ParseContext
+        return self._run_reader(_TextCommands(self, text), exec_last)
+
+    def _run_reader(self, source, exec_last: bool = False) -> int:
         st = self.state
         interp = self.interp
-        ctx = ParseContext()
-        reader = CommandReader(text, context=ctx)
         status = 0
-        start = 0
-        try:
-            while True:
-                ctx.extglob = "extglob" in st.shopts
-                ctx.aliases = st.aliases if "expand_aliases" in st.shopts else {}
-                try:
-                    cmd = reader.next_command()
-                except ParseError as err:
-                    if "verbose" in st.options:
-                        write_stderr(text[start:])
-                    write_stderr(self.formatter.syntax(err))
-                    st.last_status = 2
-                    return 2
-                end = reader.offset
+        while True:
+            try:
+                cmd = source.next_command()
+            except ParseError as err:
+                source.report_warnings()
                 if "verbose" in st.options:
-                    write_stderr(_source_lines(text, start, end))
-                start = end
-                if cmd is None:
-                    return status
-                if "noexec" in st.options:
-                    continue
-                if exec_last and not text[end:].strip(" \t\n;"):
-                    interp.exec_last = _last_simple(cmd)
+                    write_stderr(source.rest())
+                write_stderr(self.formatter.syntax(err))
+                st.last_status = 2
+                return 2
+            source.report_warnings()
+            if "verbose" in st.options:
+                write_stderr(source.last_text())
+            if cmd is None:
+                return status
+            if "noexec" in st.options:
+                continue
+            if exec_last and source.at_end():
+                interp.exec_last = _last_simple(cmd)
+            try:
                 status = interp.execute(cmd)
-        except ExitShell as exc:
-            return exc.status
-        except FatalShellError as exc:
-            interp.error(exc.message)
-            return exc.status
-        except ControlFlow:
-            return st.last_status
-        except ShellError as exc:
-            interp.error(exc.message)
-            return exc.status
+            except ExitShell as exc:
+                return exc.status
+            except AbortCommand as exc:
+                status = st.last_status = exc.status
+            except DiscardCommand as exc:
+                interp.error(exc.message)
+                status = st.last_status = exc.status
+            except FatalShellError as exc:
+                interp.error(exc.message)
+                if self.formatter.mode == "c" and (exc.message.endswith(": unbound variable")
+                                                   or exc.status == 127):
+                    return 127
+                return exc.status
+            except ControlFlow:
+                status = st.last_status
+            except ShellError as exc:
+                interp.error(exc.message)
+                status = st.last_status = exc.status
 
     def _finish(self, status: int) -> int:
         status = self.interp.run_exit_trap(status)
@@ -175,4 +171,131 @@ def _same_dir(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
+        return False
+
+
+class _TextCommands:
+    """Top-level commands of a text held in memory (-c STRING, a script file)."""
+
+    def __init__(self, shell, text: str):
+        from pyshell.syntax import CommandReader, ParseContext
+        self.shell = shell
+        self.text = text
+        self.ctx = ParseContext()
+        self.reader = CommandReader(text, context=self.ctx)
+        self.start = self.end = 0
+        self.warned = 0
+
+    def next_command(self):
+        st = self.shell.state
+        self.ctx.extglob = "extglob" in st.shopts
+        self.ctx.aliases = st.aliases if "expand_aliases" in st.shopts else {}
+        self.start = self.end
+        cmd = self.reader.next_command()
+        self.end = self.reader.offset
+        return cmd
+
+    def report_warnings(self) -> None:
+        warnings = self.reader.warnings
+        while self.warned < len(warnings):
+            line, msg = warnings[self.warned]
+            self.warned += 1
+            write_stderr(self.shell.formatter.prefix(line) + msg + "\n")
+
+    def last_text(self) -> str:
+        return _source_lines(self.text, self.start, self.end)
+
+    def rest(self) -> str:
+        return self.text[self.start:]
+
+    def at_end(self) -> bool:
+        rest = self.text[self.end:]
+        return all(not line.strip(" \t;") or line.lstrip().startswith("#")
+                   for line in rest.split("\n"))
+
+
+class _StdinCommands:
+    """Top-level commands read from fd 0 a line at a time. On a seekable input the
+    shell reads blocks and seeks back to the end of the line it used, as bash does;
+    otherwise it reads byte by byte so nothing meant for commands is consumed."""
+
+    def __init__(self, shell):
+        self.shell = shell
+        self.buffer = ""
+        self.line = 1
+        self.eof = False
+        self.last = ""
+        self.pending_warnings = []
+        try:
+            os.lseek(0, 0, os.SEEK_CUR)
+            self.seekable = True
+        except OSError:
+            self.seekable = False
+
+    def _read_line(self) -> str:
+        data = bytearray()
+        while True:
+            try:
+                chunk = os.read(0, 4096 if self.seekable else 1)
+            except InterruptedError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.eof = True
+                break
+            nl = chunk.find(b"\n")
+            if nl >= 0:
+                data += chunk[:nl + 1]
+                extra = len(chunk) - nl - 1
+                if extra and self.seekable:
+                    os.lseek(0, -extra, os.SEEK_CUR)
+                break
+            data += chunk
+        return data.decode("utf-8", "surrogateescape")
+
+    def next_command(self):
+        from pyshell.syntax import CommandReader, ParseContext
+        st = self.shell.state
+        while True:
+            if self.eof and not self.buffer.strip():
+                self.last = ""
+                return None
+            if not self.buffer.endswith("\n") and not self.eof:
+                self.buffer += self._read_line()
+                continue
+            ctx = ParseContext(aliases=st.aliases if "expand_aliases" in st.shopts else {},
+                               extglob="extglob" in st.shopts)
+            reader = CommandReader(self.buffer, context=ctx, first_line=self.line)
+            try:
+                cmd = reader.next_command()
+            except Incomplete:
+                if self.eof:
+                    raise
+                self.buffer += self._read_line()
+                continue
+            used = self.buffer[:reader.offset]
+            self.pending_warnings = list(reader.warnings)
+            self.last = used
+            self.line += used.count("\n")
+            self.buffer = self.buffer[reader.offset:]
+            if cmd is None:
+                self.line += self.buffer.count("\n")
+                self.buffer = ""
+                continue
+            return cmd
+
+    def report_warnings(self) -> None:
+        for line, msg in self.pending_warnings:
+            write_stderr(self.shell.formatter.prefix(line) + msg + "\n")
+        self.pending_warnings = []
+
+    def last_text(self) -> str:
+        text = self.last
+        return text if not text or text.endswith("\n") else text + "\n"
+
+    def rest(self) -> str:
+        return self.buffer
+
+    def at_end(self) -> bool:
         return False

@@ -531,3 +531,17 @@ def getopts_builtin(sh, argv) -> int:
         sh.write(2, f"{st.arg0}: option requires an argument -- {letter}\n")
         return finish("?", None, optind + 1, 1)
     return finish(letter, None, next_ind, next_pos)
+
+
+@builtin("builtin")
+def builtin_builtin(sh, argv) -> int:
+    args = argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return 0
+    fn = lookup_builtin(args[0])
+    if fn is None:
+        sh.error(f"builtin: {args[0]}: not a shell builtin")
+        return 1
+    return sh.call_builtin(fn, args)

@@ -34,3 +34,12 @@ class ExitShell(ControlFlow):
     def __init__(self, status: int):
         super().__init__(status)
         self.status = status
+
+
+class AbortCommand(ControlFlow):
+    """Abandon the rest of the current top-level command (its error is already
+    reported); a non-interactive shell goes on with the next one."""
+
+    def __init__(self, status: int = 1):
+        super().__init__(status)
+        self.status = status

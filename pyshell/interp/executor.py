@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 
 from pyshell import builtins as _builtins
-from pyshell.errors import (ErrorFormatter, FatalShellError, ParseError, ShellError,
-                            internal_error, write_stderr)
-from pyshell.interp.control import BreakLoop, ContinueLoop, ControlFlow, ExitShell, ReturnFunc
+from pyshell.errors import (DiscardCommand, ErrorFormatter, FatalShellError, ParseError,
+                            ShellError, internal_error, write_stderr)
+from pyshell.interp.control import (AbortCommand, BreakLoop, ContinueLoop, ControlFlow,
+                                    ExitShell, ReturnFunc)
 from pyshell.interp.jobs import Jobs, wait_pid
 from pyshell.interp.lookup import CommandHash
 from pyshell.interp.redirect import Redirector
@@ -261,8 +262,10 @@ class Interp:
             frame = self.redirector.plumb(moves)
             try:
                 return self._run_simple(simple, async_=True)
-            except FatalShellError as exc:
+            except (FatalShellError, DiscardCommand) as exc:
                 self.error(exc.message)
+                return exc.status
+            except AbortCommand as exc:
                 return exc.status
             finally:
                 self.redirector.restore(frame)
@@ -334,7 +337,7 @@ class Interp:
                     argv = self._expand_decl_words(node)
                 else:
                     argv = self.expander.words(node.words)
-            except FatalShellError:
+            except (FatalShellError, DiscardCommand):
                 raise
             except ShellError as exc:
                 self.error(exc.message)
@@ -398,15 +401,15 @@ class Interp:
                 exp.assign(a, local=local)
             except VarError as exc:
                 self.error(exc.message)
-                if fatal and not self.interactive():
-                    raise ExitShell(1)
+                if fatal:
+                    raise AbortCommand(1)
                 return 1
-            except FatalShellError:
+            except (FatalShellError, DiscardCommand):
                 raise
             except ShellError as exc:
                 self.error(exc.message)
-                if fatal and not self.interactive():
-                    raise ExitShell(exc.status)
+                if fatal:
+                    raise AbortCommand(1)
                 return exc.status
             if export:
                 st.set_attr(a.name, EXPORT, local=local)
@@ -425,7 +428,7 @@ class Interp:
         if node.redirs:
             try:
                 frame = self.redirector.apply(node.redirs, permanent=permanent)
-            except FatalShellError:
+            except (FatalShellError, DiscardCommand):
                 raise
             except ShellError as exc:
                 self.error(exc.message)
@@ -434,7 +437,8 @@ class Interp:
         try:
             if func is not None or fn is not None:
                 if node.assigns:
-                    if fn is not None and argv[0] in _builtins.SPECIAL:
+                    if fn is not None and argv[0] in _builtins.SPECIAL \
+                            and "posix" in st.options:
                         self._do_assigns(node.assigns)
                     else:
                         st.push_scope()
@@ -455,7 +459,7 @@ class Interp:
             return fn(self, argv)
         except ControlFlow:
             raise
-        except FatalShellError:
+        except (FatalShellError, DiscardCommand):
             raise
         except ShellError as exc:
             self.error(exc.message)
@@ -487,13 +491,19 @@ class Interp:
 
     def run_program(self, argv, node=None, async_: bool = False):
         name = argv[0]
-        path = self.find_program(name)
-        if path is None:
-            if node is not None and node.assigns:
-                self.child_env(node.assigns)  # bash still expands (and traces) them
-            self.error(f"{name}: command not found")
-            return 127
         env = self.child_env(node.assigns if node is not None else None)
+        if "/" in name:
+            path = name
+        else:
+            path_value = env.get("PATH") if node is not None and node.assigns \
+                else self.state.get("PATH")
+            if path_value == "":
+                self.error(f"{name}: No such file or directory")
+                return 127
+            path = self.hash.find(name, path_value)
+            if path is None:
+                self.error(f"{name}: command not found")
+                return 127
         if self.exec_last is node and node is not None and not self.traps:
             self._exec_in_place(path, argv, env)
         from pyshell.launch import LaunchRequest, launch
@@ -517,17 +527,17 @@ class Interp:
         import errno
         if exc.errno == errno.ENOEXEC:
             return self._run_as_script(path, argv, env)
+        shown = path if "/" not in name else name
         if os.path.isdir(path):
-            self.error(f"{name}: Is a directory")
+            self.error(f"{shown}: Is a directory")
             return 126
         if exc.errno == errno.ENOENT:
-            interp = _shebang_interpreter(path)
-            if interp is not None:
-                self.error(f"{name}: {interp}: bad interpreter: No such file or directory")
-                return 126
-            self.error(f"{name}: No such file or directory")
+            if _shebang_interpreter(path) is not None:
+                self.error(f"{shown}: cannot execute: required file not found")
+                return 127
+            self.error(f"{shown}: No such file or directory")
             return 127
-        self.error(f"{name}: {exc.strerror}")
+        self.error(f"{shown}: {exc.strerror}")
         return 126
 
     def _run_as_script(self, path, argv, env) -> int:
@@ -599,7 +609,7 @@ class Interp:
             return run()
         try:
             frame = self.redirector.apply(redirs)
-        except FatalShellError:
+        except (FatalShellError, DiscardCommand):
             raise
         except ShellError as exc:
             self.error(exc.message)
@@ -677,13 +687,20 @@ class Interp:
             else:
                 st.lineno = node.line
                 items = self.expander.words(node.words)
+            from pyshell.builtins.vars import is_name
+            if not is_name(node.var):
+                self.error(f"`{node.var}': not a valid identifier")
+                return 1
             status = 0
+            traced = None
+            if "xtrace" in st.options:
+                from pyshell.interp.quoting import quote_word
+                traced = f"for {node.var} in " + " ".join(quote_word(v) for v in items)
             self.loop_depth += 1
             try:
                 for value in items:
-                    if "xtrace" in st.options:
-                        from pyshell.interp.quoting import quote_word
-                        self._trace_line(f"for {node.var} in {quote_word(value)}")
+                    if traced is not None:
+                        self._trace_line(traced)
                     try:
                         st.set(node.var, value)
                     except VarError as exc:
@@ -799,7 +816,7 @@ class Interp:
             from pyshell.interp import cond
             try:
                 return 0 if cond.evaluate(self, node) else 1
-            except FatalShellError:
+            except (FatalShellError, DiscardCommand):
                 raise
             except ShellError as exc:
                 self.error(exc.message)
@@ -845,8 +862,10 @@ class Interp:
                 status = exc.status
             except (BreakLoop, ContinueLoop):
                 status = 0
-            except FatalShellError as exc:
+            except (FatalShellError, DiscardCommand) as exc:
                 self.error(exc.message)
+                status = exc.status
+            except AbortCommand as exc:
                 status = exc.status
             status = self.run_exit_trap(status)
         except SystemExit as exc:
@@ -930,8 +949,10 @@ class Interp:
             self.xtrace_depth += 1
             try:
                 result = self._run_simple(simple, async_=True)
-            except FatalShellError as exc:
+            except (FatalShellError, DiscardCommand) as exc:
                 self.error(exc.message)
+                result = exc.status
+            except AbortCommand as exc:
                 result = exc.status
             finally:
                 self.xtrace_depth -= 1
@@ -1021,11 +1042,8 @@ class Interp:
 
     def _report_parse_error(self, err: ParseError, name: str) -> None:
         fmt = self.formatter
-        if fmt.mode == "file":
-            head = fmt.script_name or "pywarmsh"
-        else:
-            from pyshell.errors import SHELL_NAME
-            head = SHELL_NAME
+        from pyshell.errors import SHELL_NAME
+        head = fmt.script_name if fmt.mode in ("file", "c") and fmt.script_name else SHELL_NAME
         pre = f"{head}: {name}: line {err.line}: "
         out = pre + err.message + "\n"
         if err.context is not None:
@@ -1057,7 +1075,7 @@ class Interp:
             write_stderr(f"{path}: line {err.line}: {err.message}\n")
             if err.context is not None:
                 write_stderr(f"{path}: line {err.line}: `{err.context}'\n")
-            return 1
+            return 2
         finally:
             self.source_depth -= 1
             self.current_source = saved_source
