@@ -358,7 +358,7 @@ class Expander:
         shopts = self.state.shopts
         extglob = "extglob" in shopts
         if not P.has_glob(pat, extglob):
-            out.append(P.unescape(pat))
+            out.append(text)
             return
         matches = P.glob(pat, dotglob="dotglob" in shopts, nocase="nocaseglob" in shopts,
                          extglob=extglob, globstar="globstar" in shopts)
@@ -367,7 +367,7 @@ class Expander:
         elif "failglob" in shopts:
             raise DiscardCommand(f"no match: {text}")
         elif "nullglob" not in shopts:
-            out.append(P.unescape(pat))
+            out.append(text)
 
     # =================================================== parameter expansion
     def _special(self, name: str):
