@@ -337,6 +337,8 @@ static u64 *dl_argv_slot;
 
 static u64 tid_address;
 static u64 robust_head, robust_len;
+static u64 server_rlim[16][2];  /* the server's own limits, which every child inherits */
+static u8 server_sig[65];       /* the server's dispositions: 0 default, 1 ignored, 2 handled */
 static u64 mm_fields[11];       /* prctl_mm_map's address fields as the kernel reports them */
 static int mm_ok;
 
@@ -581,12 +583,9 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     if (r < 0)
         child_die(r);
 
-    for (int r = 0; r < NRLIM; r++) {
-        u64 cur[2];
-        if (sc4(SYS_prlimit64, 0, r, 0, cur) == 0
-            && (cur[0] != rq->rlim[r][0] || cur[1] != rq->rlim[r][1]))
+    for (int r = 0; r < NRLIM; r++)
+        if (server_rlim[r][0] != rq->rlim[r][0] || server_rlim[r][1] != rq->rlim[r][1])
             sc4(SYS_prlimit64, 0, r, rq->rlim[r], 0);
-    }
     sc1(SYS_umask, rq->umask);
     if (rq->cwd_index >= 0) {
         r = rq->cwd_index >= nfds ? -9 : sc1(SYS_fchdir, fds[rq->cwd_index]);
@@ -616,21 +615,26 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
         if (r < 0)
             child_die(r);
     }
-    for (u32 fd = 0; fd <= maxt; fd++) {
-        int keep = 0;
+    /* Close every gap between the (sorted) targets, and everything above them. */
+    u32 next = 0;
+    for (;;) {
+        u32 t = ~0U;
         for (u32 i = 0; i < rq->nmap; i++)
-            if (map[2 * i] == fd)
-                keep = 1;
-        if (!keep)
-            sc1(SYS_close, fd);
+            if (map[2 * i] >= next && map[2 * i] < t)
+                t = map[2 * i];
+        if (t > next)
+            sc3(SYS_close_range, next, t == ~0U ? ~0U : t - 1, 0);
+        if (t == ~0U)
+            break;
+        next = t + 1;
     }
-    sc3(SYS_close_range, maxt + 1, ~0U, 0);
 
     /* Signal dispositions as exec leaves them: ignored ones stay ignored. */
     for (int s = 1; s <= 64; s++) {
-        if (s == SIGKILL || s == SIGSTOP)
+        u8 want = (rq->sigign >> (s - 1)) & 1;
+        if (s == SIGKILL || s == SIGSTOP || server_sig[s] == want)
             continue;
-        u64 act[4] = { (rq->sigign >> (s - 1)) & 1 ? 1UL : 0UL, 0, 0, 0 };
+        u64 act[4] = { want, 0, 0, 0 };
         sc4(SYS_rt_sigaction, s, act, 0, 8);
     }
 
@@ -796,6 +800,15 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     sc2(SYS_prctl, PR_GET_TID_ADDRESS, &tid_address);
     sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
     mm_ok = read_mm_fields();
+    for (int r = 0; r < NRLIM; r++)
+        if (sc4(SYS_prlimit64, 0, r, 0, server_rlim[r]) < 0)
+            server_rlim[r][0] = server_rlim[r][1] = ~0UL - 1;   /* never equal: set it */
+    for (int s = 1; s <= 64; s++) {
+        u64 old[4] = { 0, 0, 0, 0 };
+        server_sig[s] = 2;
+        if (sc4(SYS_rt_sigaction, s, 0, old, 8) == 0)
+            server_sig[s] = old[0] <= 1 ? (u8)old[0] : 2;
+    }
 
     for (;;) {
         struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
