@@ -63,3 +63,17 @@ def test_normalize_replaces_run_dir_and_shell_name_only_as_words():
     raw = b"/tmp/run1/x: bash: line 1: /usr/bin/bash bashful mybash bash\n"
     assert normalize(raw, shell, "/tmp/run1") == \
         "@TMP@/x: @SH@: line 1: @SH@ bashful mybash @SH@\n"
+
+
+def test_corpus_loads_and_is_not_truncated():
+    from pathlib import Path
+
+    from .casefile import load_cases
+    cases = load_cases(Path(__file__).parent / "cases")
+    assert len(cases) >= 330
+    per_file: dict[str, int] = {}
+    for case in cases:
+        per_file[case.source.split(":")[0]] = per_file.get(case.source.split(":")[0], 0) + 1
+    assert min(per_file.values()) >= 10, per_file
+    # every case that compares nothing but its status would be a weak case: keep them rare
+    assert sum(1 for c in cases if not c.script.strip() and c.mode != "argv") == 0
