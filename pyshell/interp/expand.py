@@ -457,6 +457,8 @@ class Expander:
 
     def _display(self, p) -> str:
         """How bash names the parameter in error messages."""
+        if p.name.isdigit():
+            return "$" + p.name
         if p.subscript is not None:
             return f"{p.name}[{p.subscript.text or self._join(self._chunks(p.subscript.parts, True))}]"
         return p.name
@@ -477,7 +479,8 @@ class Expander:
             if value is None:
                 if "nounset" in state.options and name not in ("!",) and \
                         not (name == "-" or name == "?"):
-                    raise FatalShellError(f"{name}: unbound variable")
+                    raise FatalShellError(f"${name}: unbound variable" if name.isdigit()
+                                          else f"{name}: unbound variable")
                 if quoted:
                     out.append(("", QUOTED))
                 return
@@ -617,12 +620,12 @@ class Expander:
             out.append((v, kind))
 
     def _all_names(self) -> list:
+        """Names of all set variables visible here (for ${!prefix*})."""
         state = self.state
         names = set(state.globals)
         for scope in state.scopes:
-            names.update(n for n, v in scope.items())
-        return [n for n in names if state.lookup(n) is not None and
-                state.lookup(n).value is not None or n in state.globals]
+            names.update(scope)
+        return [n for n in names if state.get(n) is not None or state.get_array(n)]
 
     @staticmethod
     def _parse_ref(ref: str):
@@ -713,8 +716,57 @@ class Expander:
             f"{name}={_quote_q(value)}"
 
     def _prompt(self, value: str) -> str:
-        from pyshell.interp import prompt as prompt_mod  # optional module
-        return prompt_mod.expand(self.sh, value)
+        """${x@P}: the prompt-string escapes bash expands in PS1."""
+        if "\\" not in value:
+            return value
+        import socket
+        import time
+        state = self.state
+        out = []
+        i, n = 0, len(value)
+        while i < n:
+            c = value[i]
+            if c != "\\" or i + 1 >= n:
+                out.append(c)
+                i += 1
+                continue
+            e = value[i + 1]
+            i += 2
+            if e == "u":
+                import pwd
+                try:
+                    out.append(pwd.getpwuid(os.geteuid()).pw_name)
+                except KeyError:
+                    out.append("?")
+            elif e in "hH":
+                host = socket.gethostname()
+                out.append(host.split(".")[0] if e == "h" else host)
+            elif e in "wW":
+                cwd = state.get("PWD") or os.getcwd()
+                home = state.get("HOME")
+                if home and (cwd == home or cwd.startswith(home.rstrip("/") + "/")):
+                    cwd = "~" + cwd[len(home):] if e == "w" or cwd == home else cwd
+                out.append(cwd if e == "w" or cwd in ("/", "~") else cwd.rsplit("/", 1)[-1])
+            elif e == "$":
+                out.append("#" if os.geteuid() == 0 else "$")
+            elif e == "s":
+                from pyshell.errors import SHELL_NAME
+                out.append(SHELL_NAME)
+            elif e == "n":
+                out.append("\n")
+            elif e == "t":
+                out.append(time.strftime("%H:%M:%S"))
+            elif e == "d":
+                out.append(time.strftime("%a %b %d"))
+            elif e in "[]":
+                pass
+            elif e == "\\":
+                out.append("\\")
+            elif e in "ae":
+                out.append("\a" if e == "a" else "\x1b")
+            else:
+                out.append("\\" + e)
+        return "".join(out)
 
     def _replacement(self, w) -> str:
         """The replacement of ${x/p/r}: quoted & and backslashes escaped so that only
