@@ -35,10 +35,13 @@ class ParseError(ShellError):
     """
     status = 2
 
-    def __init__(self, message: str, line: int, context: str | None = None, col: int = 0):
+    def __init__(self, message: str, line: int, context: str | None = None, col: int = 0,
+                 followups: list | None = None):
         super().__init__(message, 2, line)
         self.context = context
         self.col = col
+        # further (line, message) diagnostics bash prints after this one
+        self.followups = followups or []
 
 
 class Incomplete(ParseError):
@@ -88,6 +91,8 @@ class ErrorFormatter:
         out = self.prefix(err.line, syntax=True) + err.message + "\n"
         if err.context is not None:
             out += self.prefix(err.line, syntax=True) + "`" + err.context + "'\n"
+        for line, msg in getattr(err, "followups", ()):
+            out += self.prefix(line, syntax=True) + msg + "\n"
         return out
 
 

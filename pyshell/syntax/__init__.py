@@ -25,6 +25,10 @@ from pyshell.errors import Incomplete, ParseError  # noqa: F401  (re-exported)
 class ParseContext:
     aliases: dict = field(default_factory=dict)  # name -> replacement text
     extglob: bool = False
+    # warn(line, message): called for parse-time warnings bash prints and continues,
+    # e.g. "warning: here-document at line 1 delimited by end-of-file (wanted `EOF')"
+    # (print it as `<prefix with line>message`). Also collected in CommandReader.warnings.
+    warn: object = None
 
 
 def __getattr__(name):

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from pyshell.errors import Incomplete, ParseError
 from pyshell.syntax import ast as A
 from pyshell.syntax import ParseContext
-from pyshell.syntax.words import OP_RE as _OP_RE, WordLexer
+from pyshell.syntax.words import OP_RE as _OP_RE, WORD_STOPS, WordLexer
 from pyshell.syntax.cond import CondParser
 
 _REDIR_OPS = frozenset(("<<<", "<<-", "<<", "<&", "<>", "<", ">>", ">&", ">|", ">", "&>",
@@ -76,7 +76,8 @@ class Parser(WordLexer, CondParser):
         self.warnings: list = []  # (line, message)
         self._nl = None
         self._alias_ends: dict = {}   # alias name -> end offset of its expansion
-        self._alias_next = False      # previous alias ended in a blank
+        self._alias_blank_end = -1    # end of the last alias text that ended in a blank
+        self._heredoc_bodies: dict = {}   # newline offset -> bodies read after it
 
     # ------------------------------------------------------------- locations
 
@@ -164,6 +165,13 @@ class Parser(WordLexer, CondParser):
         if tok is None:
             tok = self._lex(self.pos)
             self.cache[self.pos] = tok
+        elif self.pending and tok.kind in (NL, EOF):
+            # a word was lexed again (e.g. an assignment's value): its here-documents
+            # take the bodies already read after this newline
+            bodies = self._heredoc_bodies.get(tok.start, ())
+            for hd, body in zip(self.pending, bodies):
+                hd.body = body
+            self.pending = []
         return tok
 
     def advance(self) -> Token:
@@ -184,13 +192,17 @@ class Parser(WordLexer, CondParser):
         i = self._skip(pos)
         if i >= n:
             if self.pending:
+                hds = self.pending
                 self._read_heredocs(n)
+                self._heredoc_bodies[i] = [hd.body for hd in hds]
             return Token(EOF, "", i, i)
         c = src[i]
         if c == "\n":
             end = i + 1
             if self.pending:
+                hds = self.pending
                 end = self._read_heredocs(end)
+                self._heredoc_bodies[i] = [hd.body for hd in hds]
             return Token(NL, "\n", i, end)
         if c in ";&|()<>":
             if c in "<>" and i + 1 < n and src[i + 1] == "(":
@@ -342,6 +354,9 @@ class Parser(WordLexer, CondParser):
                 if eof_ok:
                     break
                 self._eof_error()
+            if tok.kind == W and self.ctx.aliases and self._maybe_alias(tok):
+                tok = self.peek()
+                continue
             if (tok.kind == W or tok.kind == OP) and tok.value in closers:
                 break
             cmd = self._and_or()
@@ -385,6 +400,9 @@ class Parser(WordLexer, CondParser):
         line, col = self._loc(tok.start)
         negate = False
         timed = posix = prefixed = False
+        if tok.kind == W and self.ctx.aliases:
+            while self._maybe_alias(tok):
+                tok = self.peek()
         while tok.kind == W and tok.value in ("!", "time"):
             prefixed = True
             if tok.value == "!":
@@ -593,7 +611,9 @@ class Parser(WordLexer, CondParser):
             i += 1
         if len(cuts) != 2:
             lno = self._loc(tok.start)[0]
-            raise ParseError("syntax error: arithmetic expression required", lno, None)
+            text = "syntax error: `((%s))'" % src[start:end]
+            raise ParseError("syntax error: arithmetic expression required", lno, None,
+                             followups=[(lno, text)])
         bounds = [(start, cuts[0]), (cuts[0] + 1, cuts[1]), (cuts[1] + 1, end)]
         exprs = []
         for a, b in bounds:
@@ -756,16 +776,29 @@ class Parser(WordLexer, CondParser):
         if vstart == tok.end and tok.end < self.n and self.src[tok.end] == "(" and sub is None:
             node.array = self._array_items(tok.end)
             return node
-        node.value = self._assign_value(vstart, tok.end)
+        node.value = self._assign_value(vstart, tok.end, tok.word)
         return node
 
-    def _assign_value(self, start: int, end: int) -> A.Word:
+    def _assign_value(self, start: int, end: int, token_word: A.Word | None = None) -> A.Word:
         from pyshell.syntax.words import _assignment_tildes
         if start == end:
             line, col = self._loc(start)
             return A.Word([], "", line=line, col=col)
-        word, wend = self.read_word(start, braces=False)
-        parts = word.parts
+        if token_word is not None:
+            # Common case: `name=` lies inside the token's first literal part and the
+            # value has no brace (not expanded in assignments): reuse the lexed parts.
+            parts = token_word.parts
+            prefix = start - (end - len(token_word.text))
+            head = parts[0] if parts else None
+            if type(head) is A.Lit and len(head.text) >= prefix and \
+                    "{" not in token_word.text:
+                rest = head.text[prefix:]
+                line, col = self._loc(start)
+                value = ([A.Lit(rest, line=line, col=col)] if rest else []) + parts[1:]
+                return A.Word(value, self.src[start:end], line=line, col=col)
+        parts, wend = self._scan_parts(start, WORD_STOPS, extglob=self.ctx.extglob)
+        line, col = self._loc(start)
+        word = A.Word(parts, self.src[start:wend], line=line, col=col)
         if parts and type(parts[0]) is A.Lit and "~" in self.src[start:end]:
             first = parts[0]
             fake = [A.Lit("=" + first.text, line=first.line, col=first.col - 1)] + parts[1:]
@@ -828,8 +861,9 @@ class Parser(WordLexer, CondParser):
                         assigns.append(self._assignment(tok, shape))
                         tok = self.peek()
                         continue
-                    if assigns and self.ctx.aliases is not None:
-                        pass
+                    if (assigns or redirs) and self.ctx.aliases and self._maybe_alias(tok):
+                        tok = self.peek()
+                        continue
                     is_decl = tok.value in DECL_BUILTINS
                 elif is_decl:
                     shape = self._assignment_shape(tok)
@@ -843,6 +877,12 @@ class Parser(WordLexer, CondParser):
             else:
                 break
             tok = self.peek()
+            if self._alias_blank_end >= 0 and tok.kind == W and \
+                    self._skip(self._alias_blank_end) == tok.start:
+                # an alias ending in a blank makes the next word a candidate too
+                self._alias_blank_end = -1
+                if self._maybe_alias(tok):
+                    tok = self.peek()
         if tok.kind == OP and tok.value == "(" and (words or assigns):
             self._unexpected(tok)
         return A.Simple(assigns, words, redirs, decl, line=line, col=col)
@@ -881,7 +921,7 @@ class Parser(WordLexer, CondParser):
         end = tok.start + len(value)
         self._alias_ends[name] = end
         if value.endswith((" ", "\t")):
-            self._alias_trailing = end
+            self._alias_blank_end = end
         return True
 
     def _splice(self, start: int, end: int, text: str):

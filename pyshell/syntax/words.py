@@ -152,6 +152,8 @@ class WordLexer:
                 if c == "(" and extglob and lit and lit[-1][-1:] in _EXTGLOB_OPS:
                     op = lit[-1][-1]
                     lit[-1] = lit[-1][:-1]
+                    if not lit[-1]:
+                        lit.pop()
                     self._flush(parts, lit, lit_start)
                     node, i = self._scan_extglob(i - 1, op)
                     parts.append(node)
@@ -535,6 +537,7 @@ class WordLexer:
         """Offset after the `}` closing a ${ whose contents start at i (quotes and
         nested expansions skipped)."""
         src, n = self.src, self.n
+        start = i
         while i < n:
             c = src[i]
             if c == "\\":
@@ -558,7 +561,7 @@ class WordLexer:
             if c == "}":
                 return i + 1
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `}'", start=i)
+        self._eof_error("unexpected EOF while looking for matching `}'", start=start)
 
     def _subscript_end(self, i: int):
         """Index of the `]` closing a subscript whose text starts at i."""
@@ -596,6 +599,7 @@ class WordLexer:
     def _colon_end(self, i: int, stop_at_colon: bool = True) -> int:
         """End of a ${x:off:len} operand: first `:` (or `}`) outside parens/brackets."""
         src, n = self.src, self.n
+        start = i
         depth = 0
         while i < n:
             c = src[i]
@@ -621,7 +625,7 @@ class WordLexer:
                 i = j + 1
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `}'", start=i)
+        self._eof_error("unexpected EOF while looking for matching `}'", start=start)
 
     # ------------------------------------------------------------ arithmetic
 
@@ -630,6 +634,7 @@ class WordLexer:
         None when the parentheses close as `)` + something else (then it is a nested
         subshell, as bash decides)."""
         src, n = self.src, self.n
+        start = i
         depth = 0
         while i < n:
             c = src[i]
@@ -663,10 +668,11 @@ class WordLexer:
                     return None
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `)'", start=i)
+        self._eof_error("unexpected EOF while looking for matching `)'", start=start)
 
     def _bracket_arith_end(self, i: int) -> int:
         src, n = self.src, self.n
+        start = i
         depth = 0
         while i < n:
             c = src[i]
@@ -680,7 +686,7 @@ class WordLexer:
                 _, i = self._scan_dollar(i)
                 continue
             i += 1
-        self._eof_error("unexpected EOF while looking for matching `]'", start=i)
+        self._eof_error("unexpected EOF while looking for matching `]'", start=start)
 
     def _arith_word(self, start: int, end: int, subscript: bool = False) -> A.Word:
         """The text src[start:end] in arithmetic context (expanded like a double-quoted
