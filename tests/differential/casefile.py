@@ -19,7 +19,7 @@ A case file holds many cases. Each case starts with `=== NAME`, followed by opti
     --- file tool.sh exec
     an executable file (mode 755)
     --- file raw.bin noeol
-    a file whose last newline is dropped
+    a file whose last newline is dropped (quote a path with spaces: --- file 'a b.txt')
 
 Modes (SH is the shell under test; the working directory is a fresh temp dir):
     script   SH script.sh ARGS          (errors read `script.sh: line N: ...`)
@@ -144,7 +144,7 @@ def parse_case_text(text: str, filename: str = "<text>") -> list[Case]:
             if case is None:
                 raise CaseFileError(f"{where}: section outside a case")
             finish_section()
-            section = line[4:].split()
+            section = shlex.split(line[4:])
             section_where = where
         elif section is not None:
             lines.append(line)
