@@ -360,8 +360,14 @@ class Expander:
         if not P.has_glob(pat, extglob):
             out.append(text)
             return
-        matches = P.glob(pat, dotglob="dotglob" in shopts, nocase="nocaseglob" in shopts,
-                         extglob=extglob, globstar="globstar" in shopts)
+        ignore = self.state.get("GLOBIGNORE")
+        matches = P.glob(pat, dotglob="dotglob" in shopts or bool(ignore),
+                         nocase="nocaseglob" in shopts, extglob=extglob,
+                         globstar="globstar" in shopts)
+        if ignore and matches:
+            pats = [g for g in ignore.split(":") if g]
+            matches = [m for m in matches
+                       if not any(P.match(g, m, extglob) for g in pats)]
         if matches:
             out.extend(matches)
         elif "failglob" in shopts:
