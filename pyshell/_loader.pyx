@@ -108,6 +108,9 @@ cdef unsigned int REQ_MAGIC = 0x51525750u
 
 # Messages above this go to posix_spawn (a SEQPACKET message must fit the socket buffer).
 MAX_REQUEST = 200000
+# The kernel's MAX_ARG_STRLEN: execve fails with E2BIG for a longer single string, so such
+# requests go to posix_spawn, which reports exactly that.
+cdef Py_ssize_t MAX_ARG_STRLEN = 32 * 4096
 
 
 class WarmError(Exception):
@@ -222,6 +225,8 @@ def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfd
         b = _fs(a)
         parts.append(b)
         total += PyBytes_GET_SIZE(b) + 1
+        if PyBytes_GET_SIZE(b) >= MAX_ARG_STRLEN:
+            raise WarmError("oversized")
     for k, v in env.items():
         kb = _fs(k)
         if PyBytes_GET_SIZE(kb) == 0 or memchr(PyBytes_AS_STRING(kb), 61, PyBytes_GET_SIZE(kb)) != NULL:
@@ -229,6 +234,8 @@ def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfd
         b = kb + b"=" + _fs(v)
         parts.append(b)
         total += PyBytes_GET_SIZE(b) + 1
+        if PyBytes_GET_SIZE(b) >= MAX_ARG_STRLEN:
+            raise WarmError("oversized")
     b = _fs(execfn)
     parts.append(b)
     total += PyBytes_GET_SIZE(b) + 1

@@ -79,6 +79,7 @@ class WarmPool:
         self.internal_pids: set = set()
         self.verdicts: dict = {}                    # file identity -> reason or None
         self.uses: dict = {}                        # key -> launches seen
+        self.by_path: dict = {}                     # path -> key of its last warm use
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0}
@@ -161,6 +162,14 @@ class WarmPool:
             return self._spawn(req, "stale-library")
         else:
             self.servers.move_to_end(key)
+        old = self.by_path.get(req.path)
+        if old != key:
+            if old in self.servers and old[1] == loader_env:
+                self.stats["stale_drops"] += 1     # the file at this path was replaced
+                self._drop(old)
+            if len(self.by_path) > 4096:
+                self.by_path.clear()
+            self.by_path[req.path] = key
 
         try:
             pid = self._request(srv, req)

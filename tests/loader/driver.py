@@ -310,6 +310,28 @@ def sc_noexec():
     return [once(prog, ["prog", "exit", "3"]) for _ in range(3)]
 
 
+def sc_loader_env():
+    """LD_* variables are read once by ld.so: a warm image must match them."""
+    import re
+    res = [run(PROBE, ["probe", "exit", "0"])]
+    for env in ({"LD_TRACE_LOADED_OBJECTS": "1"}, {"LD_BIND_NOW": "1"}, {},
+                {"LD_TRACE_LOADED_OBJECTS": "1"}):
+        r = run(PROBE, ["probe", "version"], env=env)
+        r["out"] = re.sub(r"\(0x[0-9a-f]+\)", "(ADDR)", r["out"])
+        res.append(r)
+    return res
+
+
+def sc_big_args():
+    huge = "x" * (200 * 1024)
+    many = {f"V{i}": "y" * 1000 for i in range(300)}
+    return [run(PROBE, ["probe", "exit", "1"]),
+            run(PROBE, ["probe", huge]),
+            run("/usr/bin/wc", ["wc", "-c"], env=many),
+            run("/usr/bin/printenv", ["printenv", "V299"], env=many),
+            run(PROBE, ["probe", "exit", "2", "z" * 100000])]
+
+
 def sc_dead_server():
     res = [run(PROBE, ["probe", "exit", "11"])]
     if POOL is not None:

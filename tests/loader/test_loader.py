@@ -110,6 +110,22 @@ def test_same_as_posix_spawn(scenario, user, probe_dir):
     assert warm["meta"]["warm_runs"] > 0, "nothing was served warm"
 
 
+def test_loader_environment_is_part_of_the_key(user, probe_dir):
+    warm, _ = both("loader_env", user, probe_dir)
+    first_trace = warm["result"][1]["out"]
+    assert "libc.so.6 =>" in first_trace and "version=" not in first_trace
+    assert warm["result"][2]["out"] == warm["result"][3]["out"] == "version=1\n"
+
+
+def test_oversized_requests_fall_back(user, probe_dir):
+    warm, _ = both("big_args", user, probe_dir)
+    res = warm["result"]
+    assert res[1] == {"oserror": "E2BIG"}
+    assert res[3]["out"] == "y" * 1000 + "\n"
+    assert res[4]["status"] == ["exit", 2]
+    assert warm["meta"]["stats"]["fallbacks"].get("oversized", 0) >= 3
+
+
 def test_probe_report_is_exact(user, probe_dir):
     warm, _ = both("argv", user, probe_dir)
     out = warm["result"][0]["out"]
