@@ -127,7 +127,7 @@ class Shell:
                 if self.formatter.mode == "c" and (exc.message.endswith(": unbound variable")
                                                    or exc.status == 127):
                     return 127
-                return exc.status
+                return 1 if exc.status == 127 else exc.status
             except ControlFlow:
                 status = st.last_status
             except ShellError as exc:

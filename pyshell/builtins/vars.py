@@ -418,8 +418,8 @@ def _list_declarations(sh, flags, cmd: str, force: str) -> int:
 
 
 def function_text(fdef) -> str:
-    source = getattr(fdef, "source", "") or ""
-    return source if source else f"{fdef.name} () \n{{ \n    :\n}}"
+    from pyshell.interp.printer import function_text as layout
+    return layout(fdef)
 
 
 def _declare_functions(sh, names, flags, cmd: str) -> int:
