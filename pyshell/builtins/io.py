@@ -604,9 +604,13 @@ def read(sh, argv) -> int:
         return 1
     try:
         fd = int(opts["u"])
-        os.fstat(fd)
-    except (ValueError, OSError):
+    except ValueError:
         sh.error(f"read: {opts['u']}: invalid file descriptor specification")
+        return 1
+    try:
+        os.fstat(fd)
+    except OSError as exc:
+        sh.error(f"read: {fd}: invalid file descriptor: {os.strerror(exc.errno)}")
         return 1
     limit = exact = None
     for key in ("n", "N"):

@@ -113,7 +113,9 @@ def _var_is_set(sh, name: str) -> bool:
 def to_int(text: str, what: str = "") -> int:
     """test's integer operands: optional blanks and sign, decimal digits only."""
     if _INT_RE.fullmatch(text):
-        return int(text)
+        value = int(text)
+        if -(1 << 63) <= value < (1 << 63):
+            return value
     raise ShellError(f"{what}{text}: integer expression expected", 2)
 
 

@@ -493,6 +493,9 @@ class Expander:
             out.append((value, QUOTED if quoted else SPLIT))
             return
 
+        if op == "bad":
+            # the parser keeps a malformed ${...} for bash's error at expansion time
+            raise DiscardCommand(f"{p.arg.text}: bad substitution")
         if op in ("!*", "!@"):
             names = sorted(n for n in self._all_names() if n.startswith(name))
             self._emit_list(names, quoted, op == "!@", out)
@@ -586,7 +589,12 @@ class Expander:
                 else:
                     self._emit_list([], quoted, at, out)
                     return
-            elif op and op.startswith("@") and op not in ("@a", "@A"):
+            elif op and op.startswith("@"):
+                if op == "@a" and not is_list:
+                    var = state.lookup(name)
+                    if var is not None and var.attrs:
+                        out.append((self._transform(p, "", name, sub),
+                                    QUOTED if quoted else SPLIT))
                 return
             else:
                 value = ""
@@ -787,11 +795,15 @@ class Expander:
 
     def _substring(self, p, name, sub, value, is_list):
         from pyshell.interp.arith import ArithError
+        if p.arg is None or not p.arg.text.strip() and not p.arg.parts:
+            shown = f"${{{p.name}:}}" if p.arg2 is None else f"${{{p.name}::{p.arg2.text}}}"
+            if p.arg2 is None:
+                raise DiscardCommand(f"{shown}: bad substitution")
         try:
-            offset = self.arith(p.arg) if p.arg is not None else 0
+            offset = self.arith(p.arg) if p.arg is not None and p.arg.parts else 0
             length = self.arith(p.arg2) if p.arg2 is not None else None
         except ArithError as exc:
-            raise DiscardCommand(exc.message)
+            raise DiscardCommand(f"{self._display(p)}: {exc.message}")
         if is_list:
             if name in ("@", "*"):
                 items = [self.state.arg0] + list(self.state.positional)
