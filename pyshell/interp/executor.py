@@ -101,6 +101,7 @@ class Interp:
         self.current_source = self.formatter.script_name or ""
         self._expander = None
         self.state.arith_eval = self._arith_text
+        self.state.dynamic.setdefault("BASH_SUBSHELL", lambda: str(self.subshell_level))
         self._dispatch = {
             ast.Simple: self.exec_simple,
             ast.Pipeline: self.exec_pipeline,
