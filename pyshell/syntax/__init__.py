@@ -16,19 +16,28 @@ and extglob honoured per top-level command, as bash does.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pyshell.errors import Incomplete, ParseError  # noqa: F401  (re-exported)
 
 
-@dataclass
 class ParseContext:
-    aliases: dict = field(default_factory=dict)  # name -> replacement text
-    extglob: bool = False
-    # warn(line, message): called for parse-time warnings bash prints and continues,
-    # e.g. "warning: here-document at line 1 delimited by end-of-file (wanted `EOF')"
-    # (print it as `<prefix with line>message`). Also collected in CommandReader.warnings.
-    warn: object = None
+    """What the interpreter's state changes about parsing, updated between commands.
+
+    aliases: name -> replacement text (only expanded when non-empty)
+    extglob: lex ?(..) *(..) +(..) @(..) !(..) as extended globs
+    warn:    warn(line, message) for warnings bash prints and continues after, e.g.
+             "warning: here-document at line 1 delimited by end-of-file (wanted `EOF')"
+             (print it with the runtime prefix for `line`); also kept in
+             CommandReader.warnings
+    """
+    __slots__ = ("aliases", "extglob", "warn")
+
+    def __init__(self, aliases: dict | None = None, extglob: bool = False, warn=None):
+        self.aliases = {} if aliases is None else aliases
+        self.extglob = extglob
+        self.warn = warn
+
+    def __repr__(self):
+        return f"ParseContext(aliases={self.aliases!r}, extglob={self.extglob!r})"
 
 
 def __getattr__(name):

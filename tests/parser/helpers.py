@@ -1,8 +1,6 @@
 """Compact, location-free renderings of syntax trees for shape assertions."""
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
-
 from pyshell.syntax import ast as A
 from pyshell.syntax.parser import parse
 
@@ -12,17 +10,18 @@ _SKIP = {"line", "col", "source"}
 def dump(node) -> str:
     """Render a node as `Type(field=value, ...)`, omitting locations and empty fields.
     Words render as their parts only; a Word's `text` is checked separately."""
-    if is_dataclass(node):
+    names = getattr(type(node), "_fields", None)
+    if names is not None:
         out = []
-        for f in fields(node):
-            if f.name in _SKIP or (f.name == "text" and type(node) is A.Word):
+        for name in names:
+            if name in _SKIP or (name == "text" and type(node) is A.Word):
                 continue
-            value = getattr(node, f.name)
+            value = getattr(node, name)
             if value is None or value == [] or value == {} or value is False:
                 continue
-            if f.name == "terminator" and value == ";;":
+            if name == "terminator" and value == ";;":
                 continue
-            out.append(f"{f.name}={dump(value)}")
+            out.append(f"{name}={dump(value)}")
         return f"{type(node).__name__}({', '.join(out)})"
     if isinstance(node, list):
         return "[" + ", ".join(dump(x) for x in node) + "]"
