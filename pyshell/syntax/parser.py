@@ -71,6 +71,7 @@ class Parser(WordLexer, CondParser):
         self.first_line = first_line
         self.pos = 0
         self.pending: list = []   # here-documents waiting for the next newline
+        self.interactive = False  # unterminated here-documents are Incomplete
         self.cache: dict = {}
         self.eof_stack: list = [MSG_EOF]
         self.warnings: list = []  # (line, message)
@@ -252,6 +253,9 @@ class Parser(WordLexer, CondParser):
                     break
                 lines.append(check + ("\n" if j >= 0 else ""))
             if not found:
+                if self.interactive:
+                    # the REPL reads more lines until the delimiter arrives
+                    raise Incomplete(MSG_EOF, self._eof_line())
                 line = self.first_line - 1 + src.count("\n")
                 self.warnings.append((line, "warning: here-document at line %d delimited "
                                       "by end-of-file (wanted `%s')" % (hd.line, hd.delimiter)))
@@ -986,6 +990,7 @@ class CommandReader:
     def __init__(self, source: str, context: ParseContext | None = None, first_line: int = 1,
                  interactive: bool = False):
         self.parser = Parser(source, context, first_line)
+        self.parser.interactive = interactive
         self.interactive = interactive
 
     @property
@@ -996,6 +1001,13 @@ class CommandReader:
     def offset(self) -> int:
         """Offset in the source just after the last command read."""
         return self.parser.pos
+
+    def seek(self, offset: int) -> None:
+        """Continue reading at `offset` (a value of `offset` seen before)."""
+        p = self.parser
+        p.pos = offset
+        p.pending = []
+        p.cache = {}
 
     def next_command(self):
         p = self.parser

@@ -230,3 +230,31 @@ def test_locations():
     assert (inner.words[1].line, inner.words[1].col) == (3, 3)
     seq = parse("x", first_line=10)
     assert seq.items[0].command.line == 10
+
+
+def test_parsed_file_cache(tmp_path):
+    import os
+    import time
+    from pyshell.syntax import cache
+    path = tmp_path / "lib.sh"
+    path.write_text("a=1\nf() { echo; }\nfi\necho never\n")
+    first_parse = cache.parse_file(str(path))
+    assert len(first_parse.commands) == 2 and first_parse.error.line == 3
+    assert cache.parse_file(str(path)) is first_parse
+    assert cache.parse_file(str(path), ParseContext(extglob=True)) is not first_parse
+    path.write_text("echo changed; echo more\n")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    again = cache.parse_file(str(path))
+    assert again is not first_parse and again.error is None
+    assert len(again.commands[0][0].items) == 2
+
+
+def test_reader_seek():
+    text = "a\nb\nc\n"
+    reader = CommandReader(text)
+    reader.next_command()
+    mark = reader.offset
+    reader.next_command()
+    reader.seek(mark)
+    assert reader.next_command().items[0].command.words[0].text == "b"

@@ -104,8 +104,7 @@ def test_expectations_match_bash(script, expected, tmp_path):
 
 
 def test_incomplete_is_distinct():
-    for text in ("if true; then\n", "echo 'a\n", "echo a |\n", "cat <<EOF\n" if False else
-                 "f() {\n", "echo $(\n", "a &&\n", "case x in\n"):
+    for text in ("if true; then\n", "echo 'a\n", "echo a |\n", "f() {\n", "echo $(\n", "a &&\n", "case x in\n"):
         with pytest.raises(Incomplete):
             CommandReader(text).next_command()
     for text in ("fi\n", "echo a; )\n"):
@@ -118,6 +117,9 @@ def test_interactive_continuation_line():
     with pytest.raises(Incomplete):
         CommandReader("echo a\\\n", interactive=True).next_command()
     assert CommandReader("echo a\\\n").next_command() is not None
+    with pytest.raises(Incomplete):
+        CommandReader("cat <<EOF\nabc\n", interactive=True).next_command()
+    assert CommandReader("cat <<EOF\nabc\nEOF\n", interactive=True).next_command()
 
 
 def test_commands_before_an_error_are_returned():
