@@ -54,7 +54,7 @@ def _python_for(user):
         if not py:
             continue
         r = subprocess.run(NOBODY + [py, "-c", "import pyshell._loader"],
-                           env={"PYTHONPATH": PKG_ROOT}, capture_output=True)
+                           env={"PYTHONPATH": PKG_ROOT}, capture_output=True, cwd="/")
         if r.returncode == 0:
             return py
     return None
@@ -252,13 +252,14 @@ def test_warm_off_switch(probe_dir):
                 "print(warm_stats().get('warm_hits', 0))\n")
         stats = os.path.join(work, "stats.json")
         on = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"PYTHONPATH": PKG_ROOT, "PYWARMSH_WARM_STATS": stats})
+                            env={"PYTHONPATH": PKG_ROOT, "PYWARMSH_WARM_STATS": stats},
+                            cwd=work)
         assert on.stdout == "2\n"
         with open(stats) as f:
             s = json.load(f)
         assert s["launches"] == 3 and s["warm_hits"] == 2 and s["fallbacks"] == {"first-use": 1}
         off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env={"PYTHONPATH": PKG_ROOT, "PYWARMSH_WARM": "0"})
+                             env={"PYTHONPATH": PKG_ROOT, "PYWARMSH_WARM": "0"}, cwd=work)
         assert off.stdout == "0\n"
     finally:
         shutil.rmtree(work, ignore_errors=True)
