@@ -370,3 +370,94 @@ cdef void _reap(pid_t pid) noexcept:
     with nogil:
         while waitpid(pid, &st, 0) < 0 and errno == EINTR:
             pass
+
+
+# ---- helpers for the pool's per-launch checks (pyshell/launch/warm.py) -------------------
+cdef extern from "<sys/stat.h>" nogil:
+    struct timespec_t "timespec":
+        long tv_sec
+        long tv_nsec
+    struct stat_t "stat":
+        unsigned long st_dev
+        unsigned long st_ino
+        long st_size
+        timespec_t st_mtim
+        timespec_t st_ctim
+    int c_stat "stat"(const char *, stat_t *)
+
+
+def identity(object path):
+    """(dev, ino, size, mtime_ns, ctime_ns) of the file `path` names, or None."""
+    cdef bytes b = _fs(path)
+    cdef const char *p = PyBytes_AS_STRING(b)
+    cdef stat_t st
+    cdef int r
+    with nogil:
+        r = c_stat(p, &st)
+    if r != 0:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size,
+            st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+            st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec)
+
+
+def identities_current(list entries):
+    """True when every (path, identity) pair still holds."""
+    for path, ident in entries:
+        if identity(path) != ident:
+            return False
+    return True
+
+
+def loader_env(dict env):
+    """The variables ld.so and malloc read once at start-up, as a sorted tuple."""
+    cdef list found = None
+    cdef str k
+    for key, value in env.items():
+        if type(key) is not str:
+            continue
+        k = <str>key
+        if k.startswith("LD_") or k.startswith("MALLOC_") or k == "GLIBC_TUNABLES":
+            if found is None:
+                found = []
+            found.append((k, value))
+    if found is None:
+        return ()
+    found.sort()
+    return tuple(found)
+
+
+def fd_plan(list actions):
+    """The child's fd table as posix_spawn would leave it: the shell's inheritable fds,
+    then `actions` ((child_fd, parent_fd) dup2s; parent_fd < 0 closes child_fd) in order.
+    Returns (fdmap, srcs): [(child_fd, index into srcs)], the distinct shell fds to pass.
+    """
+    cdef dict table = {}
+    cdef set closed = None
+    for fd in inheritable_fds():
+        table[fd] = fd
+    for child_fd, parent_fd in actions:
+        if parent_fd < 0:
+            table.pop(child_fd, None)
+            if closed is None:
+                closed = set()
+            closed.add(child_fd)
+            continue
+        src = table.get(parent_fd)
+        if src is None:
+            if (closed is not None and parent_fd in closed) or not fd_is_open(parent_fd):
+                raise WarmError("bad-fd")        # posix_spawn reports EBADF
+            src = parent_fd
+        table[child_fd] = src
+        if closed is not None:
+            closed.discard(child_fd)
+    cdef list srcs = []
+    cdef dict index = {}
+    cdef list fdmap = []
+    for child_fd, src in table.items():
+        i = index.get(src)
+        if i is None:
+            i = index[src] = len(srcs)
+            srcs.append(src)
+        fdmap.append((child_fd, i))
+    return fdmap, srcs

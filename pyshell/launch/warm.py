@@ -40,18 +40,24 @@ STUB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 MAX_SERVERS = 24
 MAX_MEMORY_KB = 48 * 1024
 FIRST_REPLY_TIMEOUT_MS = 5000
-_LOADER_ENV_PREFIXES = ("LD_", "GLIBC_TUNABLES", "MALLOC_")
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stack"}
 
 
+_masks: dict = {}
+
+
 def _mask(signals) -> int:
-    m = 0
-    for s in signals:
-        s = int(s)
-        if 1 <= s <= 64:
-            m |= 1 << (s - 1)
+    m = _masks.get(signals)
+    if m is None:
+        m = 0
+        for s in signals:
+            s = int(s)
+            if 1 <= s <= 64:
+                m |= 1 << (s - 1)
+        if len(_masks) < 256:
+            _masks[signals] = m
     return m
 
 
@@ -66,10 +72,6 @@ class _Server:
         self.used = 0
         self.mem_kb = 0
         self.start_ns = time.perf_counter_ns()
-
-
-def _identity(st):
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class WarmPool:
@@ -126,24 +128,16 @@ class WarmPool:
         if os.getpid() != self.owner:
             self._forked()
         self.stats["launches"] += 1
-        try:
-            st = os.stat(req.path)
-        except OSError:
+        ident = _loader.identity(req.path)
+        if ident is None:
             return self._spawn(req, "stat-failed")
-        ident = _identity(st)
         verdict = self.verdicts.get(ident, 0)
         if verdict == 0:
-            if not self.stub_ok:
-                verdict = "no-stub"
-            else:
-                verdict = not_warmable_reason(req.path, st)
-            self.verdicts[ident] = verdict
+            verdict = self._classify(req.path, ident)
         if verdict is not None:
             return self._spawn(req, verdict)
 
-        env = req.env
-        loader_env = tuple(sorted((k, v) for k, v in env.items()
-                                  if k.startswith(_LOADER_ENV_PREFIXES)))
+        loader_env = _loader.loader_env(req.env)
         key = (ident, loader_env)
         srv = self.servers.get(key)
         if srv is None:
@@ -156,7 +150,7 @@ class WarmPool:
             srv = self._start(key, req.path, loader_env)
             if srv is None:
                 return self._spawn(req, "server-start-failed")
-        elif not self._libs_current(srv):
+        elif srv.libs and not _loader.identities_current(srv.libs):
             self.stats["stale_drops"] += 1
             self._drop(key)
             return self._spawn(req, "stale-library")
@@ -190,6 +184,22 @@ class WarmPool:
             self._after_warmup(srv)
         srv.used += 1
         return pid
+
+    def _classify(self, path, ident):
+        if not self.stub_ok:
+            verdict = "no-stub"
+        else:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return "stat-failed"
+            if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) != ident:
+                return "changing"                 # being replaced right now: ask again later
+            verdict = not_warmable_reason(path, st)
+        if len(self.verdicts) > 4096:
+            self.verdicts.clear()
+        self.verdicts[ident] = verdict
+        return verdict
 
     def _spawn(self, req, reason):
         self._fallback(reason)
@@ -244,47 +254,13 @@ class WarmPool:
         for p in libs:
             if p == STUB or p.endswith(" (deleted)"):
                 continue
-            try:
-                entries.append((p, _identity(os.stat(p))))
-            except OSError:
-                continue
+            ident = _loader.identity(p)
+            if ident is not None:
+                entries.append((p, ident))
         srv.libs = entries
 
-    def _libs_current(self, srv) -> bool:
-        if not srv.libs:
-            return True
-        for p, ident in srv.libs:
-            try:
-                if _identity(os.stat(p)) != ident:
-                    return False
-            except OSError:
-                return False
-        return True
-
     def _request(self, srv, req):
-        table = {fd: fd for fd in _loader.inheritable_fds()}
-        closed = set()
-        for child_fd, parent_fd in req.fds:
-            if parent_fd < 0:
-                table.pop(child_fd, None)
-                closed.add(child_fd)
-                continue
-            src = table.get(parent_fd)
-            if src is None:
-                if parent_fd in closed or not _loader.fd_is_open(parent_fd):
-                    raise _loader.WarmError("bad-fd")   # posix_spawn reports EBADF
-                src = parent_fd
-            table[child_fd] = src
-            closed.discard(child_fd)
-        srcs = []
-        index = {}
-        fdmap = []
-        for child_fd, src in table.items():
-            i = index.get(src)
-            if i is None:
-                i = index[src] = len(srcs)
-                srcs.append(src)
-            fdmap.append((child_fd, i))
+        fdmap, srcs = _loader.fd_plan(req.fds)
         cwd_fd = os.open(req.cwd if req.cwd is not None else ".",
                          os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
