@@ -92,7 +92,7 @@ def parse_args(args: list) -> dict:
                 name = args[i]
                 i += 1
                 if name not in SET_O_NAMES:
-                    raise UsageError(f"{NAME}: {NAME}: {name}: invalid option name\n")
+                    raise UsageError(f"{NAME}: line 0: {NAME}: {name}: invalid option name\n")
                 opts["set"].append((name, on))
             elif letter == "O":
                 if i >= n:

@@ -174,8 +174,19 @@ class Interp:
             self.errexit_ignore -= 1
 
     def check_errexit(self, status: int) -> None:
-        if status and not self.errexit_ignore and "errexit" in self.state.options:
-            raise ExitShell(status)
+        """After a command failed outside a condition: the ERR trap, then set -e."""
+        if status and not self.errexit_ignore:
+            if "ERR" in self.traps:
+                self._run_err_trap(status)
+            if "errexit" in self.state.options:
+                raise ExitShell(status)
+
+    def _run_err_trap(self, status: int) -> None:
+        action = self.traps.get("ERR")
+        if action:
+            self.state.last_status = status
+            self.eval_string(action, "trap")
+            self.state.last_status = status
 
     def exec_seq(self, seq) -> int:
         status = 0
@@ -320,8 +331,8 @@ class Interp:
     def exec_simple(self, node) -> int:
         status = self._run_simple(node, False)
         self.state.pipestatus = [status]
-        if status and self.errexit_ignore == 0 and "errexit" in self.state.options:
-            raise ExitShell(status)
+        if status and self.errexit_ignore == 0:
+            self.check_errexit(status)
         return status
 
     def _run_simple(self, node, async_: bool):
@@ -511,6 +522,10 @@ class Interp:
         try:
             pid = launch(LaunchRequest(path, argv, env))
         except OSError as exc:
+            if exc.errno == 2 and "/" not in name and name in self.hash.table:
+                # the remembered location went away: search PATH again, as bash does
+                self.hash.forget_name(name)
+                return self.run_program(argv, node, async_)
             return self.exec_failure(exc, name, path, argv, env)
         if async_:
             return Started(pid)

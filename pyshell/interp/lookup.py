@@ -50,16 +50,19 @@ class CommandHash:
             self._path_seen = path_value
         found = self.table.get(name)
         if found is not None:
-            if os.path.exists(found):
-                if remember:
-                    self.hits[name] = self.hits.get(name, 0) + 1
-                return found
-            del self.table[name]
+            # like bash, trust the table; a failed exec calls forget_name() and retries
+            if remember:
+                self.hits[name] = self.hits.get(name, 0) + 1
+            return found
         found = search_path(name, path_value)
         if found is not None and remember:
             self.table[name] = found
             self.hits[name] = 1
         return found
+
+    def forget_name(self, name: str) -> None:
+        self.table.pop(name, None)
+        self.hits.pop(name, None)
 
     def forget(self) -> None:
         self.table.clear()
