@@ -40,6 +40,15 @@ MSG_EOF = "syntax error: unexpected end of file"
 MSG_EOF_PAREN = "unexpected EOF while looking for matching `)'"
 
 
+class ArrayAssignError(ParseError):
+    """A syntax error inside a compound array assignment. Unlike other syntax errors,
+    bash goes on: the reader has already moved to the next input line, the caller prints
+    the diagnostic, sets $? to `status` (1) and keeps reading commands."""
+    recoverable = True
+    status = 1
+    resume_offset = 0
+
+
 class Token:
     __slots__ = ("kind", "value", "start", "end", "word", "fd", "varname")
 
@@ -301,6 +310,9 @@ class Parser(WordLexer, CondParser):
             if tok.kind != OP or tok.value != ")":
                 self._unexpected(tok)
             return seq, tok.end
+        except ParseError as exc:
+            exc.in_cmdsub = True
+            raise
         finally:
             self.eof_stack.pop()
             self.pos = saved_pos
@@ -778,10 +790,30 @@ class Parser(WordLexer, CondParser):
         node = A.Assign(name, None, subscript, append, line=line, col=col)
         self.pos = tok.end
         if vstart == tok.end and tok.end < self.n and self.src[tok.end] == "(" and sub is None:
-            node.array = self._array_items(tok.end)
+            try:
+                node.array = self._array_items(tok.end)
+            except ParseError as exc:
+                raise self._array_error(exc) from None
             return node
         node.value = self._assign_value(vstart, tok.end, tok.word)
         return node
+
+    def _array_error(self, exc: ParseError) -> "ArrayAssignError":
+        """bash reports a syntax error inside `name=( ... )`, drops the rest of that input
+        line and goes on with the next one (status 1)."""
+        nested = getattr(exc, "in_cmdsub", False)
+        if nested and not isinstance(exc, Incomplete):
+            return exc  # bash stops there as for any other syntax error
+        err = ArrayAssignError(exc.message, exc.line, exc.context, exc.col, exc.followups)
+        if isinstance(exc, Incomplete):
+            err.resume_offset = self.n
+            if not exc.message.endswith("`)'"):
+                err.followups.append((self._eof_line() + (1 if nested else 0), MSG_EOF))
+        else:
+            nl = self._newlines()
+            k = exc.line - self.first_line
+            err.resume_offset = nl[k] + 1 if k < len(nl) else self.n
+        return err
 
     def _assign_value(self, start: int, end: int, token_word: A.Word | None = None) -> A.Word:
         from pyshell.syntax.words import _assignment_tildes
@@ -1016,7 +1048,11 @@ class CommandReader:
         if self.interactive and p.src.endswith("\\\n") and p.pos < p.n:
             # a trailing backslash-newline asks for a continuation line
             raise Incomplete(MSG_EOF, p._eof_line())
-        return p.parse_top()
+        try:
+            return p.parse_top()
+        except ArrayAssignError as exc:
+            self.seek(exc.resume_offset)
+            raise
 
 
 def parse(source: str, context: ParseContext | None = None, first_line: int = 1) -> A.Seq:

@@ -100,6 +100,35 @@ def our_verdict(text: str):
     return True, None
 
 
+def our_diagnostics(text: str, name: str = "S") -> list:
+    """The diagnostic lines pywarmsh's parser gives for a script, formatted as bash -n
+    prints them for a file called `name` (warnings first, then errors in order)."""
+    from pyshell.errors import ParseError
+    from pyshell.syntax.cond import CondSyntaxError
+    from pyshell.syntax.parser import CommandReader
+    reader = CommandReader(text)
+    out = []
+
+    def report(e):
+        if e.message:
+            out.append(f"{name}: line {e.line}: {e.message}")
+        if e.context is not None:
+            out.append(f"{name}: line {e.line}: `{e.context}'")
+        out.extend(f"{name}: line {line}: {msg}" for line, msg in e.followups)
+    while True:
+        try:
+            if reader.next_command() is None:
+                break
+        except CondSyntaxError as e:
+            report(e)
+            break
+        except ParseError as e:
+            report(e)
+            if not getattr(e, "recoverable", False):
+                break
+    return [f"{name}: line {line}: {msg}" for line, msg in reader.warnings] + out
+
+
 def mutants(texts: list, count: int, seed: int = 1234) -> list:
     """Deterministic mutants: truncations, deleted lines, inserted keywords/tokens."""
     rng = random.Random(seed)

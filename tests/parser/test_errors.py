@@ -12,6 +12,7 @@ import pytest
 from pyshell.errors import Incomplete, ParseError
 from pyshell.syntax.cond import CondSyntaxError
 from pyshell.syntax.parser import CommandReader
+from tests.parser import corpus
 
 BASH = shutil.which("bash")
 
@@ -66,27 +67,18 @@ CASES = [
     ("! !\n", []),
     ("x=`if`\n", []),  # bash parses backquotes when they run
     ("echo ${x;}\n", []),  # bad substitution is a run-time error
+    # errors inside name=( ... ): reported, the rest of the line dropped, parsing goes on
+    ("a=(1 2; echo next\necho line2; fi\n", [
+        "S: line 1: syntax error near unexpected token `;'", "S: line 1: `a=(1 2; echo next'",
+        "S: line 2: syntax error near unexpected token `fi'", "S: line 2: `echo line2; fi'"]),
+    ("a=(1 2\n", ["S: line 1: unexpected EOF while looking for matching `)'"]),
+    ("x=1\na=(1 'x\n\n", ["S: line 2: unexpected EOF while looking for matching `''",
+                         "S: line 4: syntax error: unexpected end of file"]),
 ]
 
 
 def ours(script: str) -> list:
-    reader = CommandReader(script)
-    out = []
-
-    def fmt(line, msg):
-        return f"S: line {line}: {msg}"
-    try:
-        while reader.next_command() is not None:
-            pass
-    except CondSyntaxError as e:
-        if e.message:
-            out.append(fmt(e.line, e.message))
-    except ParseError as e:
-        out.append(fmt(e.line, e.message))
-        if e.context is not None:
-            out.append(fmt(e.line, f"`{e.context}'"))
-        out.extend(fmt(line, msg) for line, msg in e.followups)
-    return [fmt(line, msg) for line, msg in reader.warnings] + out
+    return corpus.our_diagnostics(script)
 
 
 @pytest.mark.parametrize("script, expected", CASES)
