@@ -115,6 +115,10 @@ class WarmPool:
             srv.sock.close()
         self.servers.clear()
         self.internal_pids.clear()
+        self.by_path.clear()
+        # A forked subshell usually runs a command or two and exits: it starts servers of
+        # its own only for binaries it launches twice itself.
+        self.uses.clear()
         self.owner = os.getpid()
 
     def close(self):
