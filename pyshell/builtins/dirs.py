@@ -138,6 +138,11 @@ def pwd(sh, argv) -> int:
     try:
         text = os.getcwd() if physical else current_dir(sh)
     except OSError as exc:
+        remembered = sh.state.get("PWD")
+        if not physical and remembered and remembered.startswith("/"):
+            # like bash, trust the directory cd recorded even if it was removed since
+            sh.write(1, remembered + "\n")
+            return 0
         sh.error("pwd: error retrieving current directory: getcwd: cannot access parent "
                  f"directories: {os.strerror(exc.errno or 2)}")
         return 1

@@ -24,6 +24,7 @@ LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
 _GLOB_CHARS = frozenset("*?[")
 _DEFAULT_IFS = " \t\n"
 _SPECIAL = frozenset("@*#?-$!0")
+_DQ_ESCAPABLE = frozenset(("$", "`", '"', "\\", "}", "\n"))
 
 
 def _all_subscript(sub) -> str | None:
@@ -205,7 +206,14 @@ class Expander:
             tp = type(p)
             if tp is A.Lit:
                 out.append((p.text, QUOTED if quoted else LIT))
-            elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
+            elif tp is A.Escaped:
+                # inside double quotes (a ${x:-word} operand) a backslash only quotes
+                # $ ` " \ and }; before anything else it stays
+                text = p.text
+                if quoted and text not in _DQ_ESCAPABLE:
+                    text = "\\" + text
+                out.append((text, QUOTED))
+            elif tp is A.SQ or tp is A.ANSI:
                 out.append((p.text, QUOTED))
             elif tp is A.DQ:
                 inner = self._chunks(p.parts, True, arith)
@@ -569,13 +577,13 @@ class Expander:
             if base == "=":
                 if is_list or name.isdigit() or name in _SPECIAL:
                     raise FatalShellError(f"${name}: cannot assign in this way")
-                text = self.word(p.arg) if p.arg else ""
+                text = self._join(self._chunks(p.arg.parts, quoted)) if p.arg else ""
                 self.assign(A.Assign(name, A.Word([A.SQ(text)]), subscript=sub))
                 value = self._lookup(name, sub)[0] or ""
                 out.append((value, QUOTED if quoted else SPLIT))
                 return
             # ? and :?
-            msg = self.word(p.arg) if p.arg is not None else ""
+            msg = self._join(self._chunks(p.arg.parts, quoted)) if p.arg is not None else ""
             if not msg:
                 msg = "parameter null or not set" if op == ":?" else "parameter not set"
             raise FatalShellError(f"{self._display(p)}: {msg}", 127 if False else 1)
@@ -589,12 +597,16 @@ class Expander:
                 else:
                     self._emit_list([], quoted, at, out)
                     return
-            elif op and op.startswith("@"):
-                if op == "@a" and not is_list:
+            elif op is not None and op != ":":
+                # an unset parameter stays empty whatever the operator
+                if op == "@a":
                     var = state.lookup(name)
                     if var is not None and var.attrs:
                         out.append((self._transform(p, "", name, sub),
                                     QUOTED if quoted else SPLIT))
+                        return
+                if quoted:
+                    out.append(("", QUOTED))
                 return
             else:
                 value = ""
