@@ -538,6 +538,75 @@ def _read_input(fd: int, delim: str, limit: int | None, exact: bool, raw: bool,
     return chars, escaped, eof
 
 
+def _read_line_fast(fd: int, delim: str, raw: bool):
+    """The common case (no -n/-N/-t, a one-byte delimiter): find the delimiter in raw
+    bytes, decode once. Same results as _read_input."""
+    import stat
+    try:
+        seekable = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        seekable = False
+    dbyte = delim.encode()
+    data = bytearray()
+    eof = False
+    while True:
+        if seekable:
+            try:
+                buf = os.read(fd, 4096)
+            except InterruptedError:
+                continue
+            if not buf:
+                eof = True
+                break
+            idx = buf.find(dbyte)
+            if idx < 0:
+                data += buf
+                continue
+            data += buf[:idx]
+            _seek_back(fd, len(buf) - idx - 1)
+        else:
+            try:
+                b = os.read(fd, 1)
+            except InterruptedError:
+                continue
+            if not b:
+                eof = True
+                break
+            if b != dbyte:
+                data += b
+                continue
+        if not raw and dbyte == b"\n":
+            # an odd number of backslashes before the newline: a line continuation
+            k = len(data)
+            while k and data[k - 1] == 0x5C:
+                k -= 1
+            if (len(data) - k) & 1:
+                data += b"\n"
+                continue
+        break
+    text = data.decode("utf-8", "surrogateescape")
+    if raw or "\\" not in text:
+        return list(text), [False] * len(text), eof
+    chars = []
+    escaped = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            if i + 1 < n:
+                if text[i + 1] != "\n":
+                    chars.append(text[i + 1])
+                    escaped.append(True)
+                i += 2
+                continue
+            i += 1
+            continue
+        chars.append(c)
+        escaped.append(False)
+        i += 1
+    return chars, escaped, eof
+
+
 def _seek_back(fd: int, count: int) -> None:
     if count:
         try:
@@ -640,7 +709,11 @@ def read(sh, argv) -> int:
         sh.write(2, opts["p"])
     delim = opts["d"][:1] if opts["d"] else "\0"
     try:
-        chars, escaped, eof = _read_input(fd, delim, limit, bool(exact), opts["r"], timeout)
+        if limit is None and timeout is None and len(delim.encode()) == 1:
+            chars, escaped, eof = _read_line_fast(fd, delim, opts["r"])
+        else:
+            chars, escaped, eof = _read_input(fd, delim, limit, bool(exact), opts["r"],
+                                              timeout)
     except _Timeout:
         status = 142
         chars, escaped, eof = [], [], False
