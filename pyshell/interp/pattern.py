@@ -206,9 +206,83 @@ def _translate(p: str, extglob: bool, pathname: bool = False) -> str:
     return "".join(out)
 
 
+def _split_negations(p: str):
+    """Split a pattern at its top-level !(...) groups: a list of str segments and
+    ("!", inner) items, or None when there is no top-level negation."""
+    items = []
+    i, n = 0, len(p)
+    start = 0
+    found = False
+    while i < n:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            end = _bracket_end(p, i)
+            if end > 0:
+                i = end
+                continue
+        if c in _EXT_OPS and i + 1 < n and p[i + 1] == "(":
+            group = _split_alternatives(p, i + 2)
+            if group is not None:
+                alts, after = group
+                if c == "!":
+                    items.append(p[start:i])
+                    items.append(("!", "|".join(alts)))
+                    start = after
+                    found = True
+                i = after
+                continue
+        i += 1
+    if not found:
+        return None
+    items.append(p[start:])
+    return [it for it in items if it != ""]
+
+
+class _NegationMatcher:
+    """Matches patterns with top-level !(...) by trying every split of the text, since
+    a regex lookahead cannot say "this substring does not match"."""
+
+    def __init__(self, items, extglob: bool, nocase: bool):
+        flags = re.DOTALL | (re.IGNORECASE if nocase else 0)
+        self.items = []
+        for it in items:
+            if isinstance(it, tuple):
+                self.items.append((True, compile_pattern("@(" + it[1] + ")", extglob,
+                                                         nocase)))
+            else:
+                self.items.append((False, re.compile(_translate(it, extglob), flags)))
+
+    def _from(self, k: int, text: str, pos: int, end: int) -> bool:
+        if k == len(self.items):
+            return pos == end
+        negated, rx = self.items[k]
+        for e in range(end, pos - 1, -1):
+            hit = rx.fullmatch(text, pos, e) is not None
+            if hit != negated and self._from(k + 1, text, e, end):
+                return True
+        return False
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        return True if self._from(0, text, pos, end) else None
+
+    def match(self, text: str, pos: int = 0):
+        for e in range(len(text), pos - 1, -1):
+            if self._from(0, text, pos, e):
+                return True
+        return None
+
+
 @lru_cache(maxsize=512)
 def compile_pattern(pattern: str, extglob: bool = False, nocase: bool = False):
     flags = re.DOTALL | (re.IGNORECASE if nocase else 0)
+    if extglob and "!(" in pattern:
+        items = _split_negations(pattern)
+        if items is not None:
+            return _NegationMatcher(items, extglob, nocase)
     try:
         return re.compile(_translate(pattern, extglob), flags)
     except re.error:
@@ -323,6 +397,8 @@ def replace(text: str, pattern: str, repl: str, mode: str, extglob: bool = False
 # ------------------------------------------------------------ pathname expansion
 
 def _component_regex(comp: str, extglob: bool, nocase: bool):
+    if extglob and "!(" in comp:
+        return compile_pattern(comp, extglob, nocase)
     flags = re.DOTALL | (re.IGNORECASE if nocase else 0)
     try:
         return re.compile(_translate(comp, extglob, pathname=True), flags)

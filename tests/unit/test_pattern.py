@@ -50,3 +50,19 @@ def test_glob(tmp_path, monkeypatch):
     assert P.glob("nomatch*") == []
     assert P.glob("[ab]") == ["a"]
     assert P.glob("[AB]", nocase=True) == ["B", "a"]
+
+
+NEGATION_TEXTS = ["foo", "foox", "fo", "", "bar", "foobar", "xfoo"]
+NEGATION_PATTERNS = ["!(foo)", "!(foo)*", "!(foo)bar", "x!(foo)", "!(f*)", "!(foo|bar)",
+                     "a!(b)c", "*!(.txt)"]
+
+
+def test_negation_like_bash():
+    lines = []
+    for t in NEGATION_TEXTS:
+        for p in NEGATION_PATTERNS:
+            lines.append(f"[[ '{t}' == {p} ]] && echo y || echo n")
+    out, _, _ = bash("shopt -s extglob\n" + "\n".join(lines))
+    mine = "".join("y\n" if P.match(p, t, extglob=True) else "n\n"
+                   for t in NEGATION_TEXTS for p in NEGATION_PATTERNS)
+    assert mine == out
