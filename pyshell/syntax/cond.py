@@ -116,7 +116,12 @@ class CondParser:
         line, col = self._loc(tok.start)
         if tok.kind == "OP" and tok.value == "(":
             self.pos = tok.end
-            inner = self._cond_or()
+            try:
+                inner = self._cond_or()
+            except CondSyntaxError as exc:
+                if exc.message:
+                    raise
+                self._cond_fail("expected `)'")  # `( ]]`: the silent error surfaces here
             close = self._ctok()
             if close.kind != "OP" or close.value != ")":
                 if close.kind == "W":
@@ -125,7 +130,7 @@ class CondParser:
             self.pos = close.end
             return inner
         if tok.kind == "EOF":
-            self._cond_fail("unexpected EOF while looking for `]]'", tok)
+            self._cond_fail("unexpected token `EOF' in conditional command", tok)
         if tok.kind == "END":
             self._cond_fail("", tok)
         if tok.kind != "W":

@@ -266,11 +266,8 @@ class Parser(WordLexer, CondParser):
                     # the REPL reads more lines until the delimiter arrives
                     raise Incomplete(MSG_EOF, self._eof_line())
                 line = self.first_line - 1 + src.count("\n")
-                self.warnings.append((line, "warning: here-document at line %d delimited "
-                                      "by end-of-file (wanted `%s')" % (hd.line, hd.delimiter)))
-                on_warning = getattr(self.ctx, "warn", None)
-                if on_warning is not None:
-                    on_warning(line, self.warnings[-1][1])
+                self._warn(line, "warning: here-document at line %d delimited by "
+                           "end-of-file (wanted `%s')" % (hd.line, hd.delimiter))
             text = "".join(lines)
             body_line = self._loc(body_start)[0]
             if hd.quoted:
@@ -279,6 +276,12 @@ class Parser(WordLexer, CondParser):
                 parts = self._scan_heredoc_body(text, body_line) if text else []
             hd.body = A.Word(parts, text, line=body_line, col=0)
         return i
+
+    def _warn(self, line: int, message: str):
+        self.warnings.append((line, message))
+        on_warning = getattr(self.ctx, "warn", None)
+        if on_warning is not None:
+            on_warning(line, message)
 
     # ------------------------------------------------------------ sub-parsers
 
@@ -316,6 +319,11 @@ class Parser(WordLexer, CondParser):
         finally:
             self.eof_stack.pop()
             self.pos = saved_pos
+            if self.pending:
+                # bash reads their bodies after the line holding the substitution
+                self._warn(self._loc(pos)[0], "warning: command substitution: %d unterminated "
+                           "here-document" % len(self.pending))
+                saved_pending.extend(self.pending)
             self.pending = saved_pending
 
     # ------------------------------------------------------------------ lists
