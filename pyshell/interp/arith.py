@@ -36,75 +36,74 @@ def wrap(v: int) -> int:
     return v - (1 << 64) if v & _SIGN else v
 
 
-class _Ctx:
-    """Per-evaluation context: the state plus recursion depth."""
-    __slots__ = ("state", "depth")
-
-    def __init__(self, state, depth: int):
-        self.state = state
-        self.depth = depth
+_depth = [0]  # nesting of variables whose values are evaluated as expressions
 
 
-def _value_of(text: str, ctx: _Ctx) -> int:
+def _value_of(text: str, state) -> int:
     """The numeric value of a variable's text (an expression itself)."""
     if not text:
         return 0
     if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
         return int(text)
-    return _evaluate(text.strip(" \t\n") if text[0] in " \t\n" else text, ctx.state,
-                     ctx.depth + 1)
+    return _nested(text.lstrip(" \t\n"), state)
 
 
-def _subscript_key(state, name: str, sub: str, ctx: _Ctx):
+def _nested(text: str, state) -> int:
+    _depth[0] += 1
+    try:
+        return _evaluate(text, state, _depth[0])
+    finally:
+        _depth[0] -= 1
+
+
+def _subscript_key(state, name: str, sub: str):
     if state.is_assoc(name):
         return sub
-    return _evaluate(sub, state, ctx.depth + 1) if sub.strip() else 0
+    return _nested(sub, state) if sub.strip() else 0
 
 
 def _compile_var(node):
     _, name, sub, errtok = node
     if sub is None:
-        def get(ctx):
-            value = ctx.state.get(name)
+        def get(state):
+            value = state.get(name)
             if value is None:
-                if "nounset" in ctx.state.options:
-                    raise FatalShellError(f"{name}: unbound variable", 127)
+                if "nounset" in state.options:
+                    raise FatalShellError(f"{name}: unbound variable")
                 return 0
-            return _value_of(value, ctx)
+            return _value_of(value, state)
 
-        def put(ctx, value):
-            _assign_scalar(ctx.state, name, value)
+        def put(state, value):
+            _assign_scalar(state, name, value)
         return get, put
 
     if sub in ("@", "*"):
-        def get(ctx):
-            arr = ctx.state.get_array(name)
+        def get(state):
+            arr = state.get_array(name)
             if not arr:
                 return 0
-            return _value_of(arr[min(arr)] if not ctx.state.is_assoc(name)
-                             else next(iter(arr.values())), ctx)
+            return _value_of(arr[min(arr)] if not state.is_assoc(name)
+                             else next(iter(arr.values())), state)
 
-        def put(ctx, value):
+        def put(state, value):
             raise _EvalError("bad array subscript", errtok)
         return get, put
 
-    def get(ctx):
-        state = ctx.state
-        key = _subscript_key(state, name, sub, ctx)
+    def get(state):
+        key = _subscript_key(state, name, sub)
         arr = state.get_array(name)
         if arr is None:
             if "nounset" in state.options:
-                raise FatalShellError(f"{name}: unbound variable", 127)
+                raise FatalShellError(f"{name}: unbound variable")
             return 0
         if isinstance(key, int) and key < 0:
             keys = [k for k in arr if isinstance(k, int)]
             key += (max(keys) + 1) if keys else 0
         value = arr.get(key)
-        return 0 if value is None else _value_of(value, ctx)
+        return 0 if value is None else _value_of(value, state)
 
-    def put(ctx, value):
-        state = ctx.state
-        key = _subscript_key(state, name, sub, ctx)
+    def put(state, value):
+        key = _subscript_key(state, name, sub)
         _assign_element(state, name, key, value)
     return get, put
 
@@ -273,8 +272,7 @@ def _evaluate(text: str, state, depth: int) -> int:
         raise ArithError(f"{text}: expression recursion level exceeded "
                          f"(error token is \"{text}\")")
     try:
-        fn = _compiled(text)
-        return fn(_Ctx(state, depth))
+        return _compiled(text)(state)
     except ArithSyntaxError as exc:
         shown = text if exc.shown is None else exc.shown
         raise ArithError(f'{shown}: {exc.message} (error token is "{exc.token}")')
