@@ -791,13 +791,38 @@ class Parser(WordLexer, CondParser):
             return None
         return m.group(1), sub, append, tok.start + i + 1
 
+    def _wide_subscript(self, tok: Token) -> Token:
+        """Where an assignment may appear, bash reads `name[` up to the matching `]`
+        with blanks included (`a[i + 1]=x`). Returns the widened token, or `tok`."""
+        m = _ASSIGN_RE.match(tok.value)
+        if not m or not m.group(2):
+            return tok
+        close = self._subscript_end(tok.start + m.end())
+        if close is None:
+            return tok
+        k = close + 1
+        if self.src.startswith("+=", k):
+            k += 1
+        if not self.src.startswith("=", k):
+            return tok
+        rest, end = self.read_word(close + 1)
+        line, col = self._loc(tok.start)
+        head = A.Lit(self.src[tok.start:close + 1], line=line, col=col)
+        text = self.src[tok.start:end]
+        word = A.Word([head] + rest.parts, text, line=line, col=col)
+        wide = Token(W, text, tok.start, end, word)
+        self.cache[tok.start] = wide
+        return wide
+
     def _assignment(self, tok: Token, shape) -> A.Assign:
         name, sub, append, vstart = shape
         line, col = self._loc(tok.start)
         subscript = self._arith_word(sub[0], sub[1], subscript=True) if sub else None
         node = A.Assign(name, None, subscript, append, line=line, col=col)
         self.pos = tok.end
-        if vstart == tok.end and tok.end < self.n and self.src[tok.end] == "(" and sub is None:
+        if vstart == tok.end and tok.end < self.n and self.src[tok.end] == "(":
+            # (with a subscript, bash accepts the syntax and fails when it runs:
+            # "a[1]: cannot assign list to array member")
             try:
                 node.array = self._array_items(tok.end)
             except ParseError as exc:
@@ -899,6 +924,8 @@ class Parser(WordLexer, CondParser):
             if tok.kind == R:
                 redirs.append(self._redirect())
             elif tok.kind == W:
+                if not words and "[" in tok.value and "=" not in tok.value:
+                    tok = self._wide_subscript(tok)
                 if not words:
                     shape = self._assignment_shape(tok)
                     if shape is not None:

@@ -258,3 +258,11 @@ def test_reader_seek():
     reader.next_command()
     reader.seek(mark)
     assert reader.next_command().items[0].command.words[0].text == "b"
+
+
+def test_subscript_with_blanks_in_assignment_position():
+    cmd = first("a[i + 1]=x b")
+    assert cmd.assigns[0].subscript.text == "i + 1" and words(cmd) == ["b"]
+    assert words(first("echo a[1 + 2]=x")) == ["echo", "a[1", "+", "2]=x"]
+    a = first("a[1]=(x)").assigns[0]
+    assert a.subscript.text == "1" and a.array[0].value.text == "x"
