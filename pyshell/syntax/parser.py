@@ -81,6 +81,7 @@ class Parser(WordLexer, CondParser):
         self.pos = 0
         self.pending: list = []   # here-documents waiting for the next newline
         self.interactive = False  # unterminated here-documents are Incomplete
+        self.spliced = 0          # characters added to the source by alias expansion
         self.cache: dict = {}
         self.eof_stack: list = [MSG_EOF]
         self.warnings: list = []  # (line, message)
@@ -997,6 +998,9 @@ class Parser(WordLexer, CondParser):
 
     def _splice(self, start: int, end: int, text: str):
         delta = len(text) - (end - start)
+        self.spliced += delta
+        if self.virtual_nl >= end:
+            self.virtual_nl += delta
         self.src = self.src[:start] + text + self.src[end:]
         self.n = len(self.src)
         self.cache = {}
@@ -1056,6 +1060,7 @@ class CommandReader:
 
     def __init__(self, source: str, context: ParseContext | None = None, first_line: int = 1,
                  interactive: bool = False):
+        self.source = source
         self.parser = Parser(source, context, first_line)
         self.parser.interactive = interactive
         self.interactive = interactive
@@ -1066,13 +1071,14 @@ class CommandReader:
 
     @property
     def offset(self) -> int:
-        """Offset in the source just after the last command read."""
-        return self.parser.pos
+        """Offset in the (original) source just after the last command read."""
+        p = self.parser
+        return min(p.pos - p.spliced, len(self.source))
 
     def seek(self, offset: int) -> None:
         """Continue reading at `offset` (a value of `offset` seen before)."""
         p = self.parser
-        p.pos = offset
+        p.pos = offset + p.spliced
         p.pending = []
         p.cache = {}
 

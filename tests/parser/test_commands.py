@@ -266,3 +266,12 @@ def test_subscript_with_blanks_in_assignment_position():
     assert words(first("echo a[1 + 2]=x")) == ["echo", "a[1", "+", "2]=x"]
     a = first("a[1]=(x)").assigns[0]
     assert a.subscript.text == "1" and a.array[0].value.text == "x"
+
+
+def test_reader_offsets_ignore_alias_expansion():
+    text = "x a\necho b\n"
+    reader = CommandReader(text, ParseContext(aliases={"x": "echo long replacement"}))
+    reader.next_command()
+    assert text[reader.offset:] == "echo b\n"
+    reader.next_command()
+    assert reader.offset == len(text)
