@@ -43,3 +43,8 @@ class AbortCommand(ControlFlow):
     def __init__(self, status: int = 1):
         super().__init__(status)
         self.status = status
+
+
+class StagePipeClosed(ControlFlow):
+    """A builtin run in-process as a pipeline stage wrote to a pipe nobody reads: the
+    stage ends as if killed by SIGPIPE (status 141), silently, as in bash."""

@@ -13,7 +13,7 @@ from pyshell import builtins as _builtins
 from pyshell.errors import (DiscardCommand, ErrorFormatter, FatalShellError, ParseError,
                             ShellError, internal_error, write_stderr)
 from pyshell.interp.control import (AbortCommand, BreakLoop, ContinueLoop, ControlFlow,
-                                    ExitShell, ReturnFunc)
+                                    ExitShell, ReturnFunc, StagePipeClosed)
 from pyshell.interp.jobs import Jobs, wait_pid
 from pyshell.interp.lookup import CommandHash
 from pyshell.interp.redirect import Redirector
@@ -21,6 +21,10 @@ from pyshell.interp.state import EXPORT, State, VarError
 from pyshell.syntax import ast
 
 DECLARATION_BUILTINS = frozenset({"declare", "typeset", "local", "export", "readonly"})
+# builtins that only write output: `$(echo x)` and `echo x | prog` run them in-process
+# (no fork) because nothing they do can be observed outside their own output
+OUTPUT_ONLY_BUILTINS = frozenset({"echo", "printf", "pwd", "true", "false", ":"})
+_SUBSHELL_VISIBLE = frozenset({"BASHPID", "BASH_SUBSHELL"})
 FUNCNEST_LIMIT = 1000  # deeper shell recursion would exhaust Python's stack
 
 
@@ -66,6 +70,16 @@ def _inert_parts(parts) -> bool:
     return True
 
 
+def _mentions(parts, names) -> bool:
+    for p in parts:
+        if isinstance(p, ast.Param):
+            if p.name in names:
+                return True
+        elif isinstance(p, ast.DQ) and _mentions(p.parts, names):
+            return True
+    return False
+
+
 def _literal_name(word) -> str | None:
     parts = word.parts
     if len(parts) == 1:
@@ -95,6 +109,8 @@ class Interp:
         self.eval_depth = 0
         self.in_exit_trap = False
         self.last_cmdsub_status: int | None = None
+        self.capture: list | None = None     # collects fd-1 text of an in-process $( )
+        self.pipe_stage = False              # running a pipeline stage in-process
         self.procsub_fds: list[int] = []
         self.exec_last = None                # the node `-c` may exec without forking
         self.func_sources: dict[str, str] = {}
@@ -137,12 +153,19 @@ class Interp:
     # ------------------------------------------------------------------- output
     def write(self, fd: int, text: str) -> None:
         """Write to a real fd, unbuffered. OSError (EBADF, EPIPE) reaches the caller."""
+        if fd == 1 and self.capture is not None:
+            self.capture.append(text)
+            return
         data = text.encode("utf-8", "surrogateescape")
         while data:
             try:
                 n = os.write(fd, data)
             except InterruptedError:
                 continue
+            except BrokenPipeError:
+                if self.pipe_stage:
+                    raise StagePipeClosed() from None
+                raise
             data = data[n:]
 
     def error(self, msg: str) -> None:
@@ -234,11 +257,53 @@ class Interp:
         return status
 
     def _run_stages(self, node) -> list:
+        first = self._inprocess_candidate(node.commands[0])
+        if first is not None and not (node.stderr_pipes and node.stderr_pipes[0]) \
+                and "xtrace" not in self.state.options:
+            return self._run_stages_with_builtin_head(node, first)
+        return self._run_stages_forked(node)
+
+    def _run_stages_with_builtin_head(self, node, first) -> list:
+        """`echo x | prog`: start the other stages, then run the builtin right here
+        with its stdout on the first pipe."""
+        import signal
+        r, w = os.pipe()
+        try:
+            rest = ast.Pipeline(node.commands[1:], stderr_pipes=node.stderr_pipes[1:],
+                                line=node.line)
+            started = self._start_stages(rest, r, [w])
+        except BaseException:
+            os.close(w)
+            raise
+        frame = self.redirector.plumb([(w, 1)])
+        os.close(w)
+        old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        self.pipe_stage = True
+        try:
+            head = self._run_simple(first, False)
+        except StagePipeClosed:
+            head = 128 + signal.SIGPIPE
+        except (FatalShellError, DiscardCommand) as exc:
+            self.error(exc.message)
+            head = exc.status
+        except AbortCommand as exc:
+            head = exc.status
+        finally:
+            self.pipe_stage = False
+            signal.signal(signal.SIGPIPE, old)
+            self.redirector.restore(frame)
+        return [head] + [wait_pid(s.pid) if isinstance(s, Started) else s for s in started]
+
+    def _run_stages_forked(self, node) -> list:
+        return [wait_pid(s.pid) if isinstance(s, Started) else s
+                for s in self._start_stages(node, None)]
+
+    def _start_stages(self, node, first_input, close_in_children=()) -> list:
         cmds = node.commands
         pipes = node.stderr_pipes
         last = len(cmds) - 1
         started = []
-        prev_read = None
+        prev_read = first_input
         try:
             for i, cmd in enumerate(cmds):
                 if i < last:
@@ -254,7 +319,8 @@ class Interp:
                     if with_stderr:
                         moves.append((w, 2))
                 try:
-                    started.append(self.start_async(cmd, moves, [r] if r is not None else []))
+                    started.append(self.start_async(
+                        cmd, moves, [*close_in_children, *([r] if r is not None else [])]))
                 finally:
                     if prev_read is not None:
                         os.close(prev_read)
@@ -264,7 +330,7 @@ class Interp:
         finally:
             if prev_read is not None and len(started) <= last:
                 os.close(prev_read)
-        return [wait_pid(s.pid) if isinstance(s, Started) else s for s in started]
+        return started
 
     def start_async(self, cmd, moves, close_in_child=()):
         """Start `cmd` with the fd `moves` (src, dst) applied, without waiting: returns
@@ -282,6 +348,25 @@ class Interp:
             finally:
                 self.redirector.restore(frame)
         return Started(self.fork(lambda: self.execute(cmd), moves, close_in_child))
+
+    def _inprocess_candidate(self, cmd):
+        """The Simple node if `cmd` is an output-only builtin that may run without a
+        subshell (no redirections, assignments or subshell-visible expansions)."""
+        if isinstance(cmd, ast.Pipeline):
+            if len(cmd.commands) != 1 or cmd.negate or cmd.time:
+                return None
+            cmd = cmd.commands[0]
+        if not isinstance(cmd, ast.Simple) or not cmd.words or cmd.assigns or cmd.redirs:
+            return None
+        name = _literal_name(cmd.words[0])
+        if name not in OUTPUT_ONLY_BUILTINS or name in self.state.functions:
+            return None
+        if name == "printf" and len(cmd.words) > 1 and cmd.words[1].text.startswith("-v"):
+            return None
+        for w in cmd.words:
+            if not _inert_parts(w.parts) or _mentions(w.parts, _SUBSHELL_VISIBLE):
+                return None
+        return cmd
 
     def _spawn_candidate(self, cmd):
         """The Simple node if `cmd` may be expanded in the parent and then spawned."""
@@ -896,6 +981,8 @@ class Interp:
         """State changes when this process becomes a subshell of its parent."""
         import signal
         self.subshell_level += 1
+        self.capture = None
+        self.pipe_stage = False
         self.jobs.forget_all()
         self.exec_last = None
         for frame in self.redirector.frames:
@@ -934,6 +1021,9 @@ class Interp:
         """$(...): run `seq` in a subshell and return its output (newlines kept)."""
         cmd = _single_command(seq)
         if isinstance(cmd, ast.Simple):
+            inproc = self._inprocess_candidate(cmd)
+            if inproc is not None:
+                return self._capture_builtin(inproc)
             if not cmd.words and not cmd.assigns and len(cmd.redirs) == 1 \
                     and cmd.redirs[0].op == "<" and cmd.redirs[0].fd in (None, 0):
                 return self._read_file_sub(cmd.redirs[0])
@@ -950,6 +1040,24 @@ class Interp:
         self.last_cmdsub_status = status
         self.state.last_status = status
         return data.decode("utf-8", "surrogateescape")
+
+    def _capture_builtin(self, simple) -> str:
+        saved = self.capture
+        out = self.capture = []
+        self.xtrace_depth += 1
+        try:
+            status = self._run_simple(simple, False)
+        except (FatalShellError, DiscardCommand) as exc:
+            self.error(exc.message)
+            status = exc.status
+        except AbortCommand as exc:
+            status = exc.status
+        finally:
+            self.capture = saved
+            self.xtrace_depth -= 1
+        self.last_cmdsub_status = status
+        self.state.last_status = status
+        return "".join(out)
 
     def _cmdsub_body(self, seq) -> int:
         if "inherit_errexit" not in self.state.shopts:
