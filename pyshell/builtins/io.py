@@ -12,7 +12,7 @@ _OCT = "01234567"
 _HEX = "0123456789abcdefABCDEF"
 
 
-def decode_escapes(text: str, mode: str = "echo", ansi: bool = False):
+def decode_escapes(text: str, mode: str = "echo", ansi: bool = False, warn=None):
     """Backslash escapes. mode "echo" (echo -e, printf %b: \\0nnn octal, \\c stops),
     "printf" (a printf format: \\nnn octal, \\" and \\? kept), or ansi=True ($'...'
     rules for ${x@E}: \\nnn, \\cX, \\' \\" \\?). Returns (text, stopped_by_backslash_c)."""
@@ -42,13 +42,15 @@ def decode_escapes(text: str, mode: str = "echo", ansi: bool = False):
             k = j
             while k < n and k < j + 3 and text[k] in _OCT:
                 k += 1
-            out.append(chr(int(text[j:k] or "0", 8) & 0xFF))
+            out.append(_byte_char(int(text[j:k] or "0", 8) & 0xFF))
             i = k
         elif e == "x":
             k = i
             while k < n and k < i + 2 and text[k] in _HEX:
                 k += 1
             if k == i:
+                if warn is not None:
+                    warn("missing hex digit for \\x")
                 out.append("\\x")
             else:
                 out.append(_byte_char(int(text[i:k], 16)))
@@ -236,7 +238,8 @@ def _format(fmt: str, args: list, st: _PrintfState):
                     k += 1
             else:
                 k = min(j + 1, n)
-            out.append(decode_escapes(fmt[i:k], "printf")[0])
+            out.append(decode_escapes(fmt[i:k], "printf",
+                                      warn=lambda m: st.sh.error("printf: " + m))[0])
             i = k
             continue
         if c != "%":
@@ -294,7 +297,8 @@ def _format(fmt: str, args: list, st: _PrintfState):
             out.append((spec + "s") % ("" if arg is None else arg))
         elif conv == "b":
             arg = next_arg()
-            text, stopped = decode_escapes("" if arg is None else arg, "b")
+            text, stopped = decode_escapes("" if arg is None else arg, "b",
+                                           warn=lambda m: st.sh.error("printf: " + m))
             out.append(("%" + flags + width + ("." + precision if precision is not None
                                                else "") + "s") % text)
             if stopped:
@@ -321,7 +325,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
                 out.append((spec + ("d" if conv == "u" else conv)) % value)
         elif conv == "c":
             arg = next_arg()
-            out.append((spec.split(".")[0] + "s") % (arg[:1] if arg else ""))
+            out.append((spec.split(".")[0] + "s") % (arg[:1] if arg else "\0"))
         elif conv in "eEfFgGaA":
             value = st.floating(next_arg())
             if conv in "aA":
