@@ -98,7 +98,7 @@ typedef unsigned char u8;
 
 /* Exit codes of a stub that cannot become a warm server; sent as -(WARM_ERR + code). */
 #define WARM_ERR 1000
-enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_STACK };
+enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_STACK, E_FDS };
 
 /* ---- raw system calls ---------------------------------------------------------------- */
 static inline i64 sc6(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e, i64 f)
@@ -471,11 +471,13 @@ static u64 lookup_first(struct link_map *lm, const char *name)
 }
 
 /* ---- /proc helpers ------------------------------------------------------------------- */
-static int count_threads(void)
+/* Entries of a /proc directory other than . and .. (threads, or open fds: the listing's
+ * own fd is one of them). */
+static int count_entries(const char *dir)
 {
     u8 buf[2048];
     int n = 0;
-    i64 fd = sc3(SYS_open, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    i64 fd = sc3(SYS_open, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0)
         return -1;
     for (;;) {
@@ -770,8 +772,12 @@ static int valid_request(struct req *rq, u64 len)
 
 void __attribute__((noreturn, visibility("hidden"))) server_main(void)
 {
-    if (count_threads() != 1)
+    if (count_entries("/proc/self/task") != 1)
         die(E_THREADS);
+    /* fds 0-3 and the listing's own: a constructor that kept a file open would lose it
+     * in every child (children get exactly the requested fds). */
+    if (count_entries("/proc/self/fd") != 5)
+        die(E_FDS);
 
     /* Nothing but the real entry must be visible through getauxval(AT_ENTRY). */
     for (u64 i = 0; i < warm_auxv_words; i += 2)

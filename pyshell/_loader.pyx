@@ -461,3 +461,27 @@ def fd_plan(list actions):
             srcs.append(src)
         fdmap.append((child_fd, i))
     return fdmap, srcs
+
+
+cdef extern from "<sys/resource.h>" nogil:
+    int getpriority(int, unsigned int)
+    int PRIO_PROCESS
+
+cdef extern from "<sched.h>" nogil:
+    ctypedef struct cpu_set_t:
+        pass
+    int sched_getaffinity(pid_t, size_t, cpu_set_t *)
+
+
+def process_attributes():
+    """(nice value, CPU affinity mask): inherited from the warm process, not the shell, so
+    a server is only used while the shell's are still the ones it started with."""
+    cdef int nice
+    cdef unsigned char mask[128]
+    cdef int r
+    with nogil:
+        nice = getpriority(PRIO_PROCESS, 0)
+        r = sched_getaffinity(0, sizeof(mask), <cpu_set_t *>mask)
+    if r < 0:
+        return (nice, b"")
+    return (nice, (<char *>mask)[:sizeof(mask)])

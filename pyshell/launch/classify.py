@@ -35,15 +35,60 @@ def not_warmable_reason(path: str, st: os.stat_result) -> str | None:
         return "file-capabilities"
     except OSError:
         pass
+    if _lsm_may_transition(path):
+        return "lsm-exec-transition"
     try:
         with open(path, "rb") as f:
             if st.st_size < 64:
-                return "not-elf"
+                return "script" if f.read(2) == b"#!" else "not-elf"
             data = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
     except (OSError, ValueError):
         return "unreadable"
     with data:
         return _elf_reason(data)
+
+
+_lsm_rules = None
+
+
+def _lsm_may_transition(path: str) -> bool:
+    """True when a security module could attach a new context when `path` is exec'd
+    (a warm child never execs, so it would keep the shell's)."""
+    global _lsm_rules
+    if _lsm_rules is None:
+        _lsm_rules = _load_lsm_rules()
+    if _lsm_rules is True:
+        return True
+    import fnmatch
+    real = os.path.realpath(path)
+    return any(fnmatch.fnmatchcase(path, rule) or fnmatch.fnmatchcase(real, rule)
+               for rule in _lsm_rules)
+
+
+def _load_lsm_rules():
+    """True: everything may transition (SELinux enforcing, or AppArmor with profiles we
+    cannot read); else the AppArmor profile attachments (path globs)."""
+    try:
+        with open("/sys/fs/selinux/enforce") as f:
+            if f.read().strip() == "1":
+                return True
+    except OSError:
+        pass
+    try:
+        with open("/sys/module/apparmor/parameters/enabled") as f:
+            if f.read().strip() != "Y":
+                return []
+    except OSError:
+        return []
+    try:
+        with open("/sys/kernel/security/apparmor/profiles") as f:
+            names = [line.rsplit(" (", 1)[0] for line in f]
+    except OSError:
+        try:      # unprivileged: profiles are conventionally named after their path
+            names = ["/" + n.replace(".", "/") for n in os.listdir("/etc/apparmor.d")]
+        except OSError:
+            return True
+    return [n.replace("{,*}", "*").replace("**", "*") for n in names if n.startswith("/")]
 
 
 def _elf_reason(data) -> str | None:

@@ -42,7 +42,7 @@ MAX_MEMORY_KB = 48 * 1024
 FIRST_REPLY_TIMEOUT_MS = 5000
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
-                       7: "stack"}
+                       7: "stack", 8: "fds-open-at-entry"}
 
 
 _masks: dict = {}
@@ -62,12 +62,13 @@ def _mask(signals) -> int:
 
 
 class _Server:
-    __slots__ = ("pid", "sock", "path", "libs", "used", "mem_kb", "start_ns")
+    __slots__ = ("pid", "sock", "path", "libs", "used", "mem_kb", "start_ns", "attrs")
 
-    def __init__(self, pid, sock, path):
+    def __init__(self, pid, sock, path, attrs):
         self.pid = pid
         self.sock = sock
         self.path = path
+        self.attrs = attrs    # nice value and affinity the server (and its children) got
         self.libs = None      # [(path, identity)] of mapped files, read after warm-up
         self.used = 0
         self.mem_kb = 0
@@ -158,6 +159,9 @@ class WarmPool:
             self.stats["stale_drops"] += 1
             self._drop(key)
             return self._spawn(req, "stale-library")
+        elif srv.attrs != _loader.process_attributes():
+            self._drop(key)
+            return self._spawn(req, "nice-or-affinity-changed")
         else:
             self.servers.move_to_end(key)
         old = self.by_path.get(req.path)
@@ -180,6 +184,8 @@ class WarmPool:
             elif reason in ("server-died", "socket-error", "timeout"):
                 self.stats["dead_drops"] += 1
                 self._drop(key)
+            elif reason == "child-setup-failed":
+                self._drop(key)      # e.g. the shell left its session: start afresh
             return self._spawn(req, reason)
         except (OSError, ValueError):
             return self._spawn(req, "request-error")
@@ -217,6 +223,7 @@ class WarmPool:
                 > MAX_MEMORY_KB):
             self.stats["evictions"] += 1
             self._drop(next(iter(self.servers)))
+        attrs = _loader.process_attributes()
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             pid = os.posix_spawn(
@@ -232,7 +239,7 @@ class WarmPool:
         finally:
             theirs.close()
         self.internal_pids.add(pid)
-        srv = _Server(pid, mine, path)
+        srv = _Server(pid, mine, path, attrs)
         self.servers[key] = srv
         self.stats["servers_started"] += 1
         return srv

@@ -332,6 +332,16 @@ def sc_big_args():
             run(PROBE, ["probe", "exit", "2", "z" * 100000])]
 
 
+def sc_sched():
+    """Nice value and CPU affinity come from the warm process: changes must show."""
+    res = [run("/usr/bin/nice", ["nice"]), run("/usr/bin/nproc", ["nproc"])]
+    os.nice(3)
+    res.append(run("/usr/bin/nice", ["nice"]))
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    res += [run("/usr/bin/nproc", ["nproc"]), run("/usr/bin/nice", ["nice"])]
+    return res
+
+
 def sc_dead_server():
     res = [run(PROBE, ["probe", "exit", "11"])]
     if POOL is not None:

@@ -104,7 +104,7 @@ def both(scenario, user, probe, setup=None):
 
 @pytest.mark.parametrize("scenario", [
     "argv", "env", "fds", "cwd_umask", "rlimits", "signals", "tz_locale", "status",
-    "pgid", "programs"])
+    "pgid", "programs", "sched"])
 def test_same_as_posix_spawn(scenario, user, probe_dir):
     warm, _ = both(scenario, user, probe_dir)
     assert warm["meta"]["warm_runs"] > 0, "nothing was served warm"
