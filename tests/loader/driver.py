@@ -342,6 +342,11 @@ def sc_sched():
     return res
 
 
+def sc_nopie():
+    prog = PROBE + ".nopie"
+    return [run(prog, ["nopie", "a", ""]), run(prog, ["nopie", "exit", "9"])]
+
+
 def sc_dead_server():
     res = [run(PROBE, ["probe", "exit", "11"])]
     if POOL is not None:

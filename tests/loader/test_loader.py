@@ -42,6 +42,9 @@ def probe_dir():
     for v in (1, 2, 3):
         subprocess.check_call(["cc", "-O1", "-pthread", f"-DVERSION={v}", "-o",
                                f"{out}.v{v}", src])
+    # a position-dependent (ET_EXEC) build, loaded at its fixed address
+    subprocess.check_call(["cc", "-O1", "-pthread", "-no-pie", "-fno-pie", "-o",
+                           f"{out}.nopie", src])
     yield out
     shutil.rmtree(d, ignore_errors=True)
 
@@ -104,7 +107,7 @@ def both(scenario, user, probe, setup=None):
 
 @pytest.mark.parametrize("scenario", [
     "argv", "env", "fds", "cwd_umask", "rlimits", "signals", "tz_locale", "status",
-    "pgid", "programs", "sched"])
+    "pgid", "programs", "sched", "nopie"])
 def test_same_as_posix_spawn(scenario, user, probe_dir):
     warm, _ = both(scenario, user, probe_dir)
     assert warm["meta"]["warm_runs"] > 0, "nothing was served warm"
