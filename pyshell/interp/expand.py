@@ -6,7 +6,8 @@ Internally a word expands to a list of chunks `(text, kind)`:
     LIT    unquoted literal source text: glob characters active, never split
     QUOTED quoted text (or a quoted empty string): literal, never split, keeps the word
     SPLIT  result of an unquoted expansion: split on IFS, glob characters active
-    BREAK  a hard field boundary (between the words of "$@")
+    BREAK  a hard field boundary (between the words of "$@"); its text joins the
+           words where no splitting happens (assignments: " ", or IFS[0] for $*)
     SOFT   a field boundary that drops an empty field (between the words of unquoted $@)
 Word splitting turns chunks into fields; pathname expansion works on a field's
 pattern form, where quoted characters are backslash-escaped.
@@ -114,7 +115,7 @@ class Expander:
             if kind == QUOTED:
                 out.append(P.escape(text))
             elif kind == BREAK or kind == SOFT:
-                out.append(" ")
+                out.append(P.escape(text))
             else:
                 out.append(text)
         return "".join(out)
@@ -262,7 +263,8 @@ class Expander:
     def _join(chunks) -> str:
         if len(chunks) == 1:
             return chunks[0][0]
-        return "".join(" " if k == BREAK or k == SOFT else t for t, k in chunks)
+        # field boundaries carry the text that joins them where no splitting happens
+        return "".join(t for t, k in chunks)
 
     def _tilde(self, user: str) -> str:
         state = self.state
@@ -640,9 +642,13 @@ class Expander:
             return
         kind = QUOTED if quoted else SPLIT
         brk = BREAK if quoted else SOFT
+        joiner = " "
+        if not at:
+            ifs = self.state.get("IFS")
+            joiner = " " if ifs is None else ifs[:1]
         for i, v in enumerate(values):
             if i:
-                out.append(("", brk))
+                out.append((joiner, brk))
             out.append((v, kind))
 
     def _all_names(self) -> list:
