@@ -642,23 +642,25 @@ def _split_read(chars, escaped, ifs: str, count: int) -> list:
                 while i < n and chars[i] in ws and not escaped[i]:
                     i += 1
     if i < n:
-        rest_chars = chars[i:]
-        rest_esc = escaped[i:]
-        end = len(rest_chars)
-        while end > 0 and rest_chars[end - 1] in ws and not rest_esc[end - 1]:
-            end -= 1
-        rest = rest_chars[:end]
-        # a single trailing non-whitespace delimiter is dropped, as bash does
-        if len(fields) == count - 1 and end and rest_chars[end - 1] in ifs \
-                and not rest_esc[end - 1] and rest_chars[end - 1] not in ws:
-            k = end - 1
-            inner = [j for j in range(k) if rest_chars[j] in ifs and not rest_esc[j]]
-            if not inner:
-                rest = rest_chars[:k]
-                while rest and rest[-1] in ws:
-                    rest = rest[:-1]
-        if i < n:
-            fields.append("".join(rest))
+        # the last name: if the rest is one field plus one delimiter, just that field;
+        # otherwise the whole rest minus trailing IFS whitespace (bash's read.c)
+        j = i
+        while j < n and (escaped[j] or chars[j] not in ifs):
+            j += 1
+        k = j
+        while k < n and chars[k] in ws and not escaped[k]:
+            k += 1
+        if k < n and chars[k] in ifs and chars[k] not in ws and not escaped[k]:
+            k += 1
+            while k < n and chars[k] in ws and not escaped[k]:
+                k += 1
+        if k >= n:
+            fields.append("".join(chars[i:j]))
+        else:
+            end = n
+            while end > i and chars[end - 1] in ws and not escaped[end - 1]:
+                end -= 1
+            fields.append("".join(chars[i:end]))
     return fields
 
 
