@@ -116,6 +116,7 @@ class Interp:
         self.func_sources: dict[str, str] = {}
         self.current_source = self.formatter.script_name or ""
         self._expander = None
+        self._sandbox_cache: dict = {}
         self.state.arith_eval = self._arith_text
         self.state.dynamic.setdefault("BASH_SUBSHELL", lambda: str(self.subshell_level))
         self._dispatch = {
@@ -725,11 +726,130 @@ class Interp:
 
     def exec_subshell(self, node) -> int:
         def run():
+            if self._sandboxable(node.body):
+                status = self._subshell_in_place(node.body)
+                if status is not None:
+                    return status
             pid = self.fork(lambda: self.exec_seq(node.body))
             return wait_pid(pid)
         status = self._with_redirs(node.redirs, run)
         self.state.pipestatus = [status]
         self.check_errexit(status)
+        return status
+
+    # A subshell whose commands cannot change the shell's state except the current
+    # directory (output-only builtins, cd, exit, programs, with side-effect-free
+    # expansions) runs without forking; the directory is restored afterwards.
+    _SANDBOX_BUILTINS = OUTPUT_ONLY_BUILTINS | {"cd", "exit"}
+
+    def _sandboxable(self, seq) -> bool:
+        if self.traps:
+            return False
+        cache = self._sandbox_cache
+        hit = cache.get(id(seq))
+        if hit is not None and hit[0] is seq:
+            ok = hit[1]
+        else:
+            ok = self._check_sandbox_seq(seq)
+            cache[id(seq)] = (seq, ok)
+        if not ok:
+            return False
+        # names may have become functions since the check
+        return not self.state.functions or not any(
+            n in self.state.functions for n in self._sandbox_names(seq))
+
+    def _sandbox_names(self, seq):
+        for item in seq.items:
+            yield from self._names_in(item.command)
+
+    def _names_in(self, cmd):
+        if isinstance(cmd, ast.Simple):
+            yield _literal_name(cmd.words[0])
+        elif isinstance(cmd, (ast.Pipeline, ast.AndOr)):
+            for c in cmd.commands:
+                yield from self._names_in(c)
+        elif isinstance(cmd, (ast.Subshell, ast.BraceGroup)):
+            yield from self._sandbox_names(cmd.body)
+
+    def _check_sandbox_seq(self, seq) -> bool:
+        return all(not item.background and self._check_sandbox(item.command)
+                   for item in seq.items)
+
+    def _check_sandbox(self, cmd) -> bool:
+        if isinstance(cmd, ast.Pipeline):
+            return not cmd.time and all(self._check_sandbox(c) for c in cmd.commands)
+        if isinstance(cmd, ast.AndOr):
+            return all(self._check_sandbox(c) for c in cmd.commands)
+        if isinstance(cmd, (ast.Subshell, ast.BraceGroup)):
+            return self._inert_redirs(cmd.redirs) and self._check_sandbox_seq(cmd.body)
+        if not isinstance(cmd, ast.Simple) or not cmd.words:
+            return False
+        name = _literal_name(cmd.words[0])
+        if name is None:
+            return False
+        builtin_fn = _builtins.lookup(name)
+        if builtin_fn is not None and name not in self._SANDBOX_BUILTINS:
+            return False
+        if builtin_fn is not None and cmd.assigns:
+            return False
+        for w in cmd.words:
+            if not _inert_parts(w.parts) or _mentions(w.parts, _SUBSHELL_VISIBLE):
+                return False
+        for a in cmd.assigns:
+            if a.array is not None or a.subscript is not None \
+                    or (a.value is not None and not _inert_parts(a.value.parts)):
+                return False
+        return self._inert_redirs(cmd.redirs)
+
+    @staticmethod
+    def _inert_redirs(redirs) -> bool:
+        for r in redirs:
+            if r.varname or (r.target is not None and not _inert_parts(r.target.parts)) \
+                    or r.heredoc is not None and not r.heredoc.quoted:
+                return False
+        return True
+
+    def _subshell_in_place(self, seq) -> int | None:
+        """Run a sandboxable subshell body here; None when it must fork after all."""
+        st = self.state
+        try:
+            cwd_fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        saved_vars = {name: st.lookup(name) for name in ("PWD", "OLDPWD")}
+        saved_values = {name: (v.value, v.attrs) if v is not None else None
+                        for name, v in saved_vars.items()}
+        saved_errexit = "errexit" in st.options
+        self.subshell_level += 1
+        try:
+            status = self.exec_seq(seq)
+        except ExitShell as exc:
+            status = exc.status
+        except (FatalShellError, DiscardCommand) as exc:
+            self.error(exc.message)
+            status = 1 if exc.status == 127 else exc.status
+        except AbortCommand as exc:
+            status = exc.status
+        finally:
+            self.subshell_level -= 1
+            try:
+                os.fchdir(cwd_fd)
+            finally:
+                os.close(cwd_fd)
+            for name, snap in saved_values.items():
+                if snap is None:
+                    if st.lookup(name) is not None:
+                        try:
+                            st.unset(name)
+                        except VarError:
+                            pass
+                else:
+                    var = saved_vars[name]
+                    var.value, var.attrs = snap
+                    if st.lookup(name) is not var:
+                        st.globals[name] = var
+            st.invalidate_env()
+            st.set_option("errexit", saved_errexit)
         return status
 
     def exec_if(self, node) -> int:
