@@ -72,7 +72,10 @@ class Expander:
                 tp = type(p)
                 if tp is A.Lit:
                     text = p.text
-                    if not (_GLOB_CHARS.intersection(text)) or "noglob" in state.options:
+                    # no glob possible: no * or ?, and no [ with a ] after it
+                    if "*" not in text and "?" not in text and (
+                            "[" not in text or "]" not in text) \
+                            or "noglob" in state.options:
                         out.append(text)
                         continue
                 elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
