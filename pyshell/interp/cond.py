@@ -190,9 +190,14 @@ def evaluate(sh, node) -> bool:
     if op == "=~":
         return _regex_match(sh, left, node.right)
     if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
-        from pyshell.interp.arith import evaluate as arith
-        a = arith(left, sh.state)
-        b = arith(exp.word(node.right), sh.state)
+        from pyshell.interp.arith import ArithError, evaluate as arith
+        try:
+            a = arith(left, sh.state)
+            b = arith(exp.word(node.right), sh.state)
+        except ArithError as exc:
+            # bash reports it as a [[ error and the test is simply false
+            sh.error(f"[[: {exc.message}")
+            return False
         return _compare_int(op, a, b)
     right = exp.word(node.right)
     if op == "<":
