@@ -803,6 +803,11 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     if (!n_environ_slots)
         die(E_ELF);
 
+    /* Children are born with every signal blocked, as posix_spawn's are while they set
+     * up; each unblocks exactly its requested mask as its last step. */
+    u64 all = ~0UL;
+    sc4(SYS_rt_sigprocmask, SIG_SETMASK, &all, 0, 8);
+
     sc2(SYS_prctl, PR_GET_TID_ADDRESS, &tid_address);
     sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
     mm_ok = read_mm_fields();

@@ -83,7 +83,8 @@ def main():
                 r = res[name]
                 r["warm"].append(time_launches(pool.launch, path, argv, stdin, args.runs, env))
                 r["spawn"].append(time_launches(spawn, path, argv, stdin, args.runs, env))
-                line = " ".join(argv) + (f" < {stdin}" if stdin else "")
+                # the full path: bash's `true` would be its builtin
+                line = " ".join([path] + argv[1:]) + (f" < {stdin}" if stdin else "")
                 r["bash"].append(time_bash(f"{line} >/dev/null", args.runs))
         print("| command | warm (us) | posix_spawn (us) | bash loop (us) |"
               " spawn / warm | bash / warm |")
