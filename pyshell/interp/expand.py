@@ -591,7 +591,8 @@ class Expander:
             msg = self._join(self._chunks(p.arg.parts, quoted)) if p.arg is not None else ""
             if not msg:
                 msg = "parameter null or not set" if op == ":?" else "parameter not set"
-            raise FatalShellError(f"{self._display(p)}: {msg}", 127 if False else 1)
+            shown = p.name if p.name.isdigit() else self._display(p)
+            raise FatalShellError(f"{shown}: {msg}")
 
         if value is None or (is_list and not value):
             if "nounset" in state.options and not (is_list and name in ("@", "*")):
