@@ -527,6 +527,8 @@ class Expander:
                 out.append((var.value or "", QUOTED if quoted else SPLIT))
                 return
             ref = self._lookup(name, sub)[0]
+            if isinstance(ref, list):  # ${!@} / ${!*}: the joined positional parameters
+                ref = " ".join(ref) if ref else None
             if ref is None or ref == "":
                 if "nounset" in state.options or ref is None and op is None:
                     raise FatalShellError(f"{self._display(p)}: invalid indirect expansion")
