@@ -346,7 +346,10 @@ def _format(fmt: str, args: list, st: _PrintfState):
             arg = next_arg()
             value = int(time.time()) if arg in (None, "", "-1") else \
                 (int(os.times().elapsed) if arg == "-2" else st.integer(arg))
-            text = time.strftime(tfmt or "%X", time.localtime(value))
+            try:
+                text = time.strftime(tfmt or "%X", time.localtime(value))
+            except (OverflowError, OSError, ValueError):
+                text = ""
             out.append(("%" + flags + width + ("." + precision if precision is not None
                                                else "") + "s") % text)
         else:
