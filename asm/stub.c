@@ -51,6 +51,8 @@ typedef unsigned char u8;
 #define SYS_prlimit64 302
 #define SYS_getrandom 318
 #define SYS_pipe2 293
+#define SYS_memfd_create 319
+#define SYS_lseek 8
 #define SYS_close_range 436
 
 #define O_RDONLY 0
@@ -98,7 +100,7 @@ typedef unsigned char u8;
 
 /* Exit codes of a stub that cannot become a warm server; sent as -(WARM_ERR + code). */
 #define WARM_ERR 1000
-enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_STACK, E_FDS };
+enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_RESOURCES, E_FDS, E_OUTPUT };
 
 /* ---- raw system calls ---------------------------------------------------------------- */
 static inline i64 sc6(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e, i64 f)
@@ -802,6 +804,12 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     }
     if (!n_environ_slots)
         die(E_ELF);
+    /* Output written while warming up would be missing from every run: a program whose
+     * start-up writes is not warmed. Then stdout and stderr become /dev/null (fd 0). */
+    if (sc3(SYS_lseek, 1, 0, 1) != 0 || sc3(SYS_lseek, 2, 0, 1) != 0)
+        die(E_OUTPUT);
+    sc3(SYS_dup3, 0, 1, 0);
+    sc3(SYS_dup3, 0, 2, 0);
 
     /* Children are born with every signal blocked, as posix_spawn's are while they set
      * up; each unblocks exactly its requested mask as its last step. */
@@ -898,6 +906,13 @@ void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
         sc1(SYS_exit_group, 0);
     /* Hold nothing of the shell's but the request socket. */
     sc3(SYS_close_range, 4, ~0U, 0);
+    /* Catch whatever the program's start-up writes to stdout or stderr (see server_main). */
+    i64 mfd = sc2(SYS_memfd_create, "warm-up-output", 0);
+    if (mfd < 0)
+        die(E_RESOURCES);
+    sc3(SYS_dup3, mfd, 1, 0);
+    sc3(SYS_dup3, mfd, 2, 0);
+    sc1(SYS_close, mfd);
 
     const char *path = argv[1];
     i64 fd = sc3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);

@@ -42,7 +42,8 @@ MAX_MEMORY_KB = 48 * 1024
 FIRST_REPLY_TIMEOUT_MS = 5000
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
-                       7: "stack", 8: "fds-open-at-entry"}
+                       7: "stub-resources", 8: "fds-open-at-entry",
+                       9: "output-at-entry"}
 
 
 _masks: dict = {}

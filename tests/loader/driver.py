@@ -347,6 +347,12 @@ def sc_nopie():
     return [run(prog, ["nopie", "a", ""]), run(prog, ["nopie", "exit", "9"])]
 
 
+def sc_constructors():
+    return [run(PROBE + ".ctor_thread", ["probe", "exit", "5"]),
+            run(PROBE + ".ctor_fd", ["probe"]),
+            run(PROBE + ".ctor_print", ["probe"])]
+
+
 def sc_dead_server():
     res = [run(PROBE, ["probe", "exit", "11"])]
     if POOL is not None:

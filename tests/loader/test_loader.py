@@ -42,6 +42,13 @@ def probe_dir():
     for v in (1, 2, 3):
         subprocess.check_call(["cc", "-O1", "-pthread", f"-DVERSION={v}", "-o",
                                f"{out}.v{v}", src])
+    for variant in ("CTOR_THREAD", "CTOR_FD", "CTOR_PRINT"):
+        lib = f"ctor_{variant.lower()}"
+        subprocess.check_call(["cc", "-O1", "-pthread", "-shared", "-fPIC", f"-D{variant}",
+                               "-o", os.path.join(d, f"lib{lib}.so"),
+                               os.path.join(HERE, "ctorlib.c")])
+        subprocess.check_call(["cc", "-O1", "-pthread", "-o", f"{out}.{variant.lower()}", src,
+                               "-Wl,--no-as-needed", f"-L{d}", f"-l{lib}", f"-Wl,-rpath,{d}"])
     # a position-dependent (ET_EXEC) build, loaded at its fixed address
     subprocess.check_call(["cc", "-O1", "-pthread", "-no-pie", "-fno-pie", "-o",
                            f"{out}.nopie", src])
@@ -127,6 +134,15 @@ def test_oversized_requests_fall_back(user, probe_dir):
     assert res[3]["out"] == "y" * 1000 + "\n"
     assert res[4]["status"] == ["exit", 2]
     assert warm["meta"]["stats"]["fallbacks"].get("oversized", 0) >= 3
+
+
+def test_startup_side_effects_are_not_warmed(user, probe_dir):
+    warm, _ = both("constructors", user, probe_dir)
+    assert warm["meta"]["warm_runs"] == 0
+    fallbacks = warm["meta"]["stats"]["fallbacks"]
+    for reason in ("threads-at-entry", "fds-open-at-entry", "output-at-entry"):
+        assert fallbacks.get(reason, 0) >= 1
+    assert warm["result"][2]["out"].startswith("constructor output, argc=1\n")
 
 
 def test_probe_report_is_exact(user, probe_dir):
