@@ -753,6 +753,6 @@ def read(sh, argv) -> int:
                 else:
                     state.set(name, value)
     except VarError as exc:
-        sh.error(f"read: {exc.message}" if False else exc.message)
+        sh.error(exc.message)
         return 1
     return status

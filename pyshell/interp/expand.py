@@ -135,7 +135,7 @@ class Expander:
         if len(parts) == 1 and type(parts[0]) is A.Lit:
             text = parts[0].text
         else:
-            text = self._join(self._chunks(parts, True, arith=True))
+            text = self._join(self._chunks(parts, True))
         return evaluate(text, self.state)
 
     def redirect_target(self, w) -> str:
@@ -204,7 +204,7 @@ class Expander:
         return [chr(c) for c in rng]
 
     # ================================================================ chunks
-    def _chunks(self, parts, quoted: bool, arith: bool = False) -> list:
+    def _chunks(self, parts, quoted: bool) -> list:
         out = []
         for p in parts:
             tp = type(p)
@@ -220,7 +220,7 @@ class Expander:
             elif tp is A.SQ or tp is A.ANSI:
                 out.append((p.text, QUOTED))
             elif tp is A.DQ:
-                inner = self._chunks(p.parts, True, arith)
+                inner = self._chunks(p.parts, True)
                 if not inner and not any(self._is_at(q) for q in p.parts):
                     inner = [("", QUOTED)]
                 out.extend(inner)
@@ -251,7 +251,7 @@ class Expander:
 
     def _arith_sub(self, p) -> int:
         from pyshell.interp.arith import ArithError, evaluate
-        text = self._join(self._chunks(p.expr.parts, True, arith=True))
+        text = self._join(self._chunks(p.expr.parts, True))
         try:
             return evaluate(text, self.state)
         except ArithError as exc:
@@ -465,7 +465,7 @@ class Expander:
         """The key for name[sub]: a str for assoc arrays, an int for indexed ones."""
         if self.state.is_assoc(name):
             return self.word(sub)
-        text = self._join(self._chunks(sub.parts, True, arith=True))
+        text = self._join(self._chunks(sub.parts, True))
         if not text.strip():
             return 0
         from pyshell.interp.arith import ArithError, evaluate

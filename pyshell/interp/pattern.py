@@ -99,7 +99,6 @@ def _bracket(p: str, i: int, end: int) -> str:
         negate = True
         j += 1
     items = []
-    first = True
     stop = end - 1
     while j < stop:
         c = p[j]
@@ -108,7 +107,6 @@ def _bracket(p: str, i: int, end: int) -> str:
             if 0 <= close < stop:
                 items.append(_CLASSES.get(p[j + 2:close], ""))
                 j = close + 2
-                first = False
                 continue
         if c == "[" and j + 1 < stop and p[j + 1] in ".=":
             close = p.find(p[j + 1] + "]", j + 2)
@@ -121,7 +119,7 @@ def _bracket(p: str, i: int, end: int) -> str:
             c = p[j]
         lo = c
         j += 1
-        if j + 1 < stop and p[j] == "-" and not (first and False):
+        if j + 1 < stop and p[j] == "-":
             hi = p[j + 1]
             if hi == "\\" and j + 2 < stop:
                 hi = p[j + 2]
@@ -131,7 +129,6 @@ def _bracket(p: str, i: int, end: int) -> str:
                 items.append(_class_char(lo) + "-" + _class_char(hi))
             continue
         items.append(_class_char(lo))
-        first = False
     body = "".join(items)
     if not body:
         return "[^\\s\\S]" if not negate else "[\\s\\S]"
