@@ -443,8 +443,6 @@ class Interp:
             if not argv:
                 return self._assign_only(node)
             name = argv[0]
-            if "xtrace" in st.options:
-                self._trace_command(node, argv)
             func = st.functions.get(name)
             fn = None if func is not None else _builtins.lookup(name)
             if async_ and (func is not None or fn is not None):
@@ -495,6 +493,9 @@ class Interp:
         st = self.state
         trace = "xtrace" in st.options
         for a in assigns:
+            if trace:
+                ps4 = self._ps4()  # the trace uses PS4 as it was before `PS4=...`
+                old = st.get(a.name) if a.append and a.subscript is None else None
             try:
                 exp.assign(a, local=local)
             except VarError as exc:
@@ -512,7 +513,7 @@ class Interp:
             if export:
                 st.set_attr(a.name, EXPORT, local=local)
             if trace:
-                self._trace_assign(a)
+                self._trace_assign(a, ps4, old)
         return 0
 
     def interactive(self) -> bool:
@@ -521,18 +522,11 @@ class Interp:
     def _run_resolved(self, node, argv, func, fn, async_: bool = False):
         """Run an expanded simple command: function, builtin or program."""
         st = self.state
-        permanent = fn is not None and argv[0] == "exec"
-        frame = None
-        if node.redirs:
-            try:
-                frame = self.redirector.apply(node.redirs, permanent=permanent)
-            except (FatalShellError, DiscardCommand):
-                raise
-            except ShellError as exc:
-                self.error(exc.message)
-                return 1
         scoped = False
+        frame = None
         try:
+            # bash's order: assignments (traced), the traced command line, redirections
+            env = None
             if func is not None or fn is not None:
                 if node.assigns:
                     if fn is not None and argv[0] in _builtins.SPECIAL \
@@ -542,15 +536,29 @@ class Interp:
                         st.push_scope()
                         scoped = True
                         self._do_assigns(node.assigns, local=True, export=True)
-                if func is not None:
-                    return self.call_function(func, argv)
+            else:
+                env = self.child_env(node.assigns)
+            if "xtrace" in st.options:
+                self._trace_words(argv)
+            if node.redirs:
+                permanent = fn is not None and argv[0] == "exec"
+                try:
+                    frame = self.redirector.apply(node.redirs, permanent=permanent)
+                except (FatalShellError, DiscardCommand):
+                    raise
+                except ShellError as exc:
+                    self.error(exc.message)
+                    return 1
+            if func is not None:
+                return self.call_function(func, argv)
+            if fn is not None:
                 return self.call_builtin(fn, argv)
-            return self.run_program(argv, node, async_)
+            return self.run_program(argv, node, async_, env)
         finally:
-            if scoped:
-                st.pop_scope()
             if frame is not None:
                 self.redirector.restore(frame)
+            if scoped:
+                st.pop_scope()
 
     def call_builtin(self, fn, argv) -> int:
         try:
@@ -587,18 +595,24 @@ class Interp:
         finally:
             st.pop_scope()
 
-    def run_program(self, argv, node=None, async_: bool = False):
+    def run_program(self, argv, node=None, async_: bool = False, env=None):
         name = argv[0]
-        env = self.child_env(node.assigns if node is not None else None)
+        if env is None:
+            env = self.child_env(node.assigns if node is not None else None)
         if "/" in name:
             path = name
         else:
             path_value = env.get("PATH") if node is not None and node.assigns \
                 else self.state.get("PATH")
-            if path_value == "":
-                self.error(f"{name}: No such file or directory")
-                return 127
-            path = self.hash.find(name, path_value)
+            if not path_value:
+                # unset or empty PATH: bash looks in the current directory only
+                from pyshell.interp.lookup import is_executable_file
+                if not is_executable_file(name):
+                    self.error(f"{name}: No such file or directory")
+                    return 127
+                path = "./" + name
+            else:
+                path = self.hash.find(name, path_value)
             if path is None:
                 self.error(f"{name}: command not found")
                 return 127
@@ -611,7 +625,7 @@ class Interp:
             if exc.errno == 2 and "/" not in name and name in self.hash.table:
                 # the remembered location went away: search PATH again, as bash does
                 self.hash.forget_name(name)
-                return self.run_program(argv, node, async_)
+                return self.run_program(argv, node, async_, env)
             return self.exec_failure(exc, name, path, argv, env)
         if async_:
             return Started(pid)
@@ -1387,38 +1401,49 @@ class Interp:
     def _trace_line(self, text: str) -> None:
         write_stderr(self._ps4() + text + "\n")
 
-    def _trace_command(self, node, argv) -> None:
+    def _trace_words(self, argv) -> None:
         from pyshell.interp.quoting import quote_word
-        for a in node.assigns:
-            self._trace_assign(a)
+        from pyshell.interp.printer import assign_source
         words = []
         for w in argv:
             if isinstance(w, ast.Assign):
-                w = self._assign_text(w)
+                w = assign_source(w)
             words.append(quote_word(w))
         self._trace_line(" ".join(words))
 
-    def _assign_text(self, a) -> str:
-        if a.array is not None:
-            return a.name + ("+=" if a.append else "=") + "(...)"
-        value = self.expander.word(a.value) if a.value is not None else ""
-        return a.name + ("+=" if a.append else "=") + value
-
-    def _trace_assign(self, a) -> None:
+    def _trace_assign(self, a, ps4: str | None = None, old: str | None = None) -> None:
+        """`+ name=value` after an assignment, without expanding anything again."""
         from pyshell.interp.quoting import quote_assignment_value
+        from pyshell.interp.printer import assign_source
         st = self.state
-        if a.array is not None:
-            return
-        value = st.get(a.name)
-        if a.subscript is not None or value is None:
-            return
         op = "+=" if a.append else "="
-        if a.append:
-            try:
-                value = self.expander.word(a.value) if a.value is not None else ""
-            except ShellError:
+        if a.array is not None:
+            line = assign_source(a)
+        elif a.subscript is not None:
+            line = assign_source(a) if a.value is None or not _pure_literal(a.value.parts) \
+                else f"{a.name}[{a.subscript.text}]{op}" + \
+                quote_assignment_value(self.expander.word(a.value))
+        else:
+            value = st.get(a.name)
+            if value is None:
                 return
-        self._trace_line(f"{a.name}{op}{quote_assignment_value(value)}")
+            if a.append and old is not None and value.startswith(old):
+                value = value[len(old):]
+            line = f"{a.name}{op}{quote_assignment_value(value)}"
+        if ps4 is None:
+            self._trace_line(line)
+        else:
+            write_stderr(ps4 + line + "\n")
+
+
+def _pure_literal(parts) -> bool:
+    for p in parts:
+        if isinstance(p, ast.DQ):
+            if not _pure_literal(p.parts):
+                return False
+        elif not isinstance(p, (ast.Lit, ast.SQ, ast.ANSI, ast.Escaped)):
+            return False
+    return True
 
 
 # ------------------------------------------------------------------------ helpers

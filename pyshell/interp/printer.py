@@ -210,6 +210,11 @@ class _Printer:
         return f"coproc {node.name} " + self.command(node.body, level)
 
 
+def assign_source(a) -> str:
+    """An assignment as written (for traces that must not expand it twice)."""
+    return _assign_text(a)
+
+
 def _assign_text(a) -> str:
     op = "+=" if a.append else "="
     name = a.name + (f"[{a.subscript.text}]" if a.subscript is not None else "")
