@@ -353,6 +353,22 @@ def sc_constructors():
             run(PROBE + ".ctor_print", ["probe"])]
 
 
+def sc_lru():
+    """A bounded pool: the least recently used server goes, and is reaped."""
+    if POOL is not None:
+        import pyshell.launch.warm as warm
+        warm.MAX_SERVERS = 2
+    res = []
+    for prog in ("/usr/bin/true", "/usr/bin/basename", PROBE, "/usr/bin/true"):
+        res.append(run(prog, [os.path.basename(prog), "exit", "1"]))
+    if POOL is not None:
+        META["servers_now"] = len(POOL.servers)
+        META["evictions"] = POOL.stats["evictions"]
+        META["internal"] = len(POOL.internal_pids)
+    res.append(sc_hygiene())
+    return res
+
+
 def sc_dead_server():
     res = [run(PROBE, ["probe", "exit", "11"])]
     if POOL is not None:

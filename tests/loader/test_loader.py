@@ -232,6 +232,14 @@ def test_dead_server_dropped_and_command_still_runs(user, probe_dir):
     assert warm["meta"]["dead_drops"] >= 1
 
 
+def test_pool_is_bounded(user, probe_dir):
+    warm, _ = both("lru", user, probe_dir)
+    meta = warm["meta"]
+    assert meta["servers_now"] == 2 and meta["internal"] == 2
+    assert meta["evictions"] >= 2
+    assert warm["result"][-1] == [True, []]
+
+
 def test_forked_shell_does_not_use_parents_servers(user, probe_dir):
     warm, _ = both("fork", user, probe_dir)
     child = warm["result"][1]
