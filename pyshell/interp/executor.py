@@ -14,7 +14,7 @@ from pyshell.errors import (DiscardCommand, ErrorFormatter, FatalShellError, Par
                             ShellError, internal_error, write_stderr)
 from pyshell.interp.control import (AbortCommand, BreakLoop, ContinueLoop, ControlFlow,
                                     ExitShell, ReturnFunc, StagePipeClosed)
-from pyshell.interp.jobs import Jobs, wait_pid
+from pyshell.interp.jobs import Jobs, decode_status, wait_pid, wait_pid_raw
 from pyshell.interp.lookup import CommandHash
 from pyshell.interp.redirect import Redirector
 from pyshell.interp.state import EXPORT, State, VarError
@@ -629,7 +629,28 @@ class Interp:
             return self.exec_failure(exc, name, path, argv, env)
         if async_:
             return Started(pid)
-        return wait_pid(pid)
+        raw = wait_pid_raw(pid)
+        if raw is None:
+            return 127
+        if os.WIFSIGNALED(raw):
+            self._report_signal(raw, pid, node)
+        return decode_status(raw)
+
+    def _report_signal(self, raw: int, pid: int, node) -> None:
+        """bash's note when a foreground program was killed by a signal."""
+        import signal
+        sig = os.WTERMSIG(raw)
+        if sig in (signal.SIGINT, signal.SIGPIPE):
+            return
+        if sig == signal.SIGTERM:
+            write_stderr("Terminated\n")
+            return
+        desc = signal.strsignal(sig) or f"Signal {sig}"
+        if os.WCOREDUMP(raw):
+            desc += " (core dumped)"
+        from pyshell.interp.printer import command_text
+        text = command_text(node) if node is not None else ""
+        write_stderr(f"{self.error_prefix()}{pid} {desc:<24}{text}\n")
 
     def _exec_in_place(self, path, argv, env) -> None:
         """`-c`'s last command: replace the shell, as bash does (no fork, no wait)."""

@@ -14,6 +14,17 @@ def decode_status(raw: int) -> int:
     return 128 + os.WSTOPSIG(raw) if os.WIFSTOPPED(raw) else 1
 
 
+def wait_pid_raw(pid: int) -> int | None:
+    """Block until `pid` ends; its raw wait status (None if it is not our child)."""
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return None
+
+
 def wait_pid(pid: int) -> int:
     """Block until `pid` ends; its $? status."""
     while True:

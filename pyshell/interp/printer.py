@@ -26,6 +26,11 @@ def function_text(fdef) -> str:
     return text + (" " + redirs if redirs else "")
 
 
+def command_text(node) -> str:
+    """One command in bash's layout (for job and signal messages)."""
+    return _Printer().command(node, 0)
+
+
 class _Printer:
     def __init__(self):
         self.heredocs: list = []
