@@ -19,6 +19,7 @@ import os
 from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 from pyshell.syntax import ast as A
 from pyshell.interp import pattern as P
+from pyshell.interp.arith import ArithError, evaluate
 from pyshell.interp.state import VarError
 
 LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
@@ -130,7 +131,6 @@ class Expander:
 
     def arith(self, w) -> int:
         """Expand then evaluate an arithmetic Word; ArithError (a ShellError) on errors."""
-        from pyshell.interp.arith import evaluate
         parts = w.parts
         if len(parts) == 1 and type(parts[0]) is A.Lit:
             text = parts[0].text
@@ -250,7 +250,6 @@ class Expander:
         return out
 
     def _arith_sub(self, p) -> int:
-        from pyshell.interp.arith import ArithError, evaluate
         text = self._join(self._chunks(p.expr.parts, True))
         try:
             return evaluate(text, self.state)
@@ -468,7 +467,6 @@ class Expander:
         text = self._join(self._chunks(sub.parts, True))
         if not text.strip():
             return 0
-        from pyshell.interp.arith import ArithError, evaluate
         try:
             return evaluate(text, self.state)
         except ArithError as exc:
@@ -476,7 +474,7 @@ class Expander:
 
     def _display(self, p) -> str:
         """How bash names the parameter in error messages."""
-        if p.name.isdigit():
+        if p.name.isdigit() or p.name == "!":
             return "$" + p.name
         if p.subscript is not None:
             return f"{p.name}[{p.subscript.text or self._join(self._chunks(p.subscript.parts, True))}]"
@@ -496,10 +494,8 @@ class Expander:
                 if value is None and name in ("PIPESTATUS", "FUNCNAME", "BASH_SOURCE"):
                     value = self._lookup(name, None)[0]
             if value is None:
-                if "nounset" in state.options and name not in ("!",) and \
-                        not (name == "-" or name == "?"):
-                    raise FatalShellError(f"${name}: unbound variable" if name.isdigit()
-                                          else f"{name}: unbound variable")
+                if "nounset" in state.options:
+                    raise FatalShellError(f"{self._display(p)}: unbound variable")
                 if quoted:
                     out.append(("", QUOTED))
                 return
@@ -597,7 +593,8 @@ class Expander:
             raise FatalShellError(f"{shown}: {msg}")
 
         if value is None or (is_list and not value):
-            if "nounset" in state.options and not (is_list and name in ("@", "*")):
+            # bash 5.2: "${a[@]}" of an unset or empty array never trips set -u
+            if "nounset" in state.options and not is_list:
                 raise FatalShellError(f"{self._display(p)}: unbound variable")
             if is_list:
                 if op == ":" and name in ("@", "*"):
@@ -818,7 +815,6 @@ class Expander:
         return "".join(out)
 
     def _substring(self, p, name, sub, value, is_list):
-        from pyshell.interp.arith import ArithError
         if p.arg is None or not p.arg.text.strip() and not p.arg.parts:
             shown = f"${{{p.name}:}}" if p.arg2 is None else f"${{{p.name}::{p.arg2.text}}}"
             if p.arg2 is None:
