@@ -52,6 +52,18 @@ def is_internal_pid(pid: int) -> bool:
     return _pool is not None and pid in _pool.internal_pids
 
 
+def prepare_exec() -> None:
+    """Call right before the shell itself execve()s (`exec cmd`, the last command of -c):
+    writes the statistics file and ends the warm processes, which would otherwise become
+    unknown children of the new program. If the exec fails the pool simply starts again."""
+    if _pool is None:
+        return
+    stats = os.environ.get("PYWARMSH_WARM_STATS")
+    if stats:
+        _pool.write_stats(stats)
+    _pool.close()
+
+
 def warm_stats() -> dict:
     """The warm pool's statistics so far (empty when warming is off)."""
     return dict(_pool.stats) if _pool is not None else {}

@@ -290,3 +290,24 @@ def test_warm_off_switch(probe_dir):
         assert off.stdout == "0\n"
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_prepare_exec_ends_servers_and_writes_stats(probe_dir):
+    work = tempfile.mkdtemp(prefix="pywarmsh-loader-")
+    try:
+        stats = os.path.join(work, "stats.json")
+        code = ("import os, pyshell.launch as L\n"
+                "for i in range(3):\n"
+                f"    os.waitpid(L.launch(L.LaunchRequest({probe_dir!r}, ['p', 'exit', '0'], {{}})), 0)\n"
+                "pids = sorted(L._pool.internal_pids)\n"
+                "L.prepare_exec()\n"
+                "alive = [p for p in pids if os.path.exists(f'/proc/{p}')]\n"
+                "os.execv('/bin/echo', ['echo', str(len(pids)), str(alive)])\n")
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONPATH": PKG_ROOT, "PYWARMSH_WARM_STATS": stats},
+                           cwd=work)
+        assert r.stdout == "1 []\n", r.stderr
+        with open(stats) as f:
+            assert json.load(f)["warm_hits"] == 2
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
