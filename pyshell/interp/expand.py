@@ -179,6 +179,16 @@ class Expander:
             else:
                 for r in results:
                     r.append(p)
+        # a word that now starts with ~ gets tilde expansion, as in bash
+        for k, r in enumerate(results):
+            if r and type(r[0]) is A.Lit and r[0].text[:1] == "~":
+                text = r[0].text
+                slash = text.find("/")
+                if slash < 0 and len(r) > 1:
+                    continue
+                user = text[1:slash] if slash >= 0 else text[1:]
+                rest = text[slash:] if slash >= 0 else ""
+                results[k] = [A.Tilde(user)] + ([A.Lit(rest)] if rest else []) + r[1:]
         return results
 
     @staticmethod
