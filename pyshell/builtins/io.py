@@ -294,22 +294,21 @@ def _format(fmt: str, args: list, st: _PrintfState):
         spec = "%" + flags + width + ("." + precision if precision is not None else "")
         if conv == "s":
             arg = next_arg()
-            out.append((spec + "s") % ("" if arg is None else arg))
+            out.append(_pad_bytes("" if arg is None else arg, flags, width, precision))
         elif conv == "b":
             arg = next_arg()
             text, stopped = decode_escapes("" if arg is None else arg, "b",
                                            warn=lambda m: st.sh.error("printf: " + m))
-            out.append(("%" + flags + width + ("." + precision if precision is not None
-                                               else "") + "s") % text)
+            out.append(_pad_bytes(text, flags, width, precision))
             if stopped:
                 return "".join(out), ai, True
         elif conv in "qQ":
             arg = next_arg()
             arg = "" if arg is None else arg
             if conv == "Q" and precision is not None:
-                arg = arg[:int(precision or 0)]
-                spec = "%" + flags + width
-            out.append((spec + "s") % quote_backslash(arg))
+                arg = _pad_bytes(arg, "", "", precision)
+                precision = None
+            out.append(_pad_bytes(quote_backslash(arg), flags, width, precision))
         elif conv in "di":
             out.append((spec + "d") % st.integer(next_arg()))
         elif conv in "ouxX":
@@ -325,7 +324,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
                 out.append((spec + ("d" if conv == "u" else conv)) % value)
         elif conv == "c":
             arg = next_arg()
-            out.append((spec.split(".")[0] + "s") % (arg[:1] if arg else "\0"))
+            out.append(_pad_bytes(arg if arg else "\0", flags, width, "1"))
         elif conv in "eEfFgGaA":
             value = st.floating(next_arg())
             if conv in "aA":
@@ -357,6 +356,20 @@ def _format(fmt: str, args: list, st: _PrintfState):
             st.status = 1
             return "".join(out), ai, True
     return "".join(out), ai, False
+
+
+def _pad_bytes(text: str, flags: str, width: str, precision) -> str:
+    """%s width and precision count bytes, as bash's printf does (it may even cut a
+    multibyte character)."""
+    if not width and precision is None and text.isascii():
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    if precision is not None:
+        data = data[:int(precision or 0)]
+    if width and len(data) < int(width):
+        fill = b" " * (int(width) - len(data))
+        data = data + fill if "-" in flags else fill + data
+    return data.decode("utf-8", "surrogateescape")
 
 
 @builtin("printf")
