@@ -112,6 +112,7 @@ def test_word_splitting_with_random_ifs(ifs, value, prefix):
               + "printf '<%s>' \"$@\"; echo \" $#\"\n"
               + "printf '<%s>' \"$*\"; echo\n"
               + "printf '<%s>' $v$v; echo\n"
+              + "printf '<%s>' $v\"$v\"q$v; echo\n"
               + "read -r a b rest <<< \"$v\"; printf '<%s>' \"$a\" \"$b\" \"$rest\"; echo\n")
     check(script)
 
