@@ -1,4 +1,4 @@
-"""Generated differential tests: random quoting, word splitting and parameter operators.
+"""Generated differential tests: quoting, word splitting, parameter operators, arithmetic.
 
 Each example is a small script run under bash and pywarmsh; stdout, stderr and status
 must match. Examples are derandomized so a run is reproducible; set
@@ -163,3 +163,35 @@ def test_parameter_operators(state, exprs):
         lines.append(f"printf '[%s]' {expr}; echo")
     lines.append("printf 'v=[%s] %s\\n' \"${v-UNSET}\" \"${v+set}\"")
     check(setup + "\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------- arithmetic
+BINARY_OPS = ["+", "-", "*", "/", "%", "**", "<<", ">>", "<", "<=", ">", ">=", "==", "!=",
+              "&", "|", "^", "&&", "||", ","]
+UNARY_OPS = ["-", "+", "!", "~"]
+ARITH_ATOMS = st.one_of(st.integers(-20, 300).map(str),
+                        st.sampled_from(["a", "b", "zero", "unset_var", "0x1F", "010", "2#101",
+                                         "9223372036854775807"]))
+
+
+def arith_expression(depth: int = 3):
+    if depth == 0:
+        return ARITH_ATOMS
+    sub = arith_expression(depth - 1)
+    return st.one_of(
+        ARITH_ATOMS,
+        st.tuples(sub, st.sampled_from(BINARY_OPS), sub).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        st.tuples(st.sampled_from(UNARY_OPS), sub).map(lambda t: f"{t[0]}({t[1]})"),
+        sub.map(lambda e: f"({e})"),
+        st.tuples(sub, sub, sub).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
+    )
+
+
+@SETTINGS
+@given(st.lists(arith_expression(), min_size=1, max_size=3))
+def test_arithmetic_expressions(exprs):
+    lines = ["a=7 b=-3 zero=0"]
+    for expr in exprs:
+        lines.append(f"echo \"$(( {expr} ))\"")
+    lines.append("echo end")
+    check("\n".join(lines) + "\n")
