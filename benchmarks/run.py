@@ -56,7 +56,7 @@ class BenchCase:
 
 def find_pywarmsh(tmp: Path) -> Shell:
     """The installed console script, else a wrapper running `python -m pyshell` from the repo."""
-    for candidate in (shutil.which("pywarmsh"), str(Path(sys.executable).parent / "pywarmsh")):
+    for candidate in (str(Path(sys.executable).parent / "pywarmsh"), shutil.which("pywarmsh")):
         if candidate and os.access(candidate, os.X_OK):
             return Shell("pywarmsh", [candidate], candidate)
     wrapper = tmp / "pywarmsh"

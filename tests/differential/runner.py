@@ -58,8 +58,9 @@ def _pyshell_importable_without_path() -> bool:
 
 
 def pywarmsh_shell() -> Shell:
-    """The installed `pywarmsh` console script if there is one, else `python -m pyshell`."""
-    candidates = [shutil.which("pywarmsh"), str(Path(sys.executable).parent / "pywarmsh")]
+    """The installed `pywarmsh` console script if there is one (the one of the Python
+    running the tests first, then PATH's), else `python -m pyshell`."""
+    candidates = [str(Path(sys.executable).parent / "pywarmsh"), shutil.which("pywarmsh")]
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return Shell("pywarmsh", [candidate], names=(candidate, "pywarmsh"), path=candidate)
