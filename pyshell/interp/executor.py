@@ -114,7 +114,12 @@ class Interp:
         self.procsub_fds: list[int] = []
         self.exec_last = None                # the node `-c` may exec without forking
         self.func_sources: dict[str, str] = {}
-        self.current_source = self.formatter.script_name or ""
+        # where code being run was read from: the script, a sourced file, or bash's
+        # names for -c text ("environment") and standard input ("main")
+        mode = self.formatter.mode
+        self.current_source = (self.formatter.script_name or "") if mode == "file" else \
+            {"c": "environment", "stdin": "main"}.get(mode, "")
+        self.function_sources: list[str] = []  # origin of each active function call
         self._expander = None
         self._sandbox_cache: dict = {}
         self.state.arith_eval = self._arith_text
@@ -175,12 +180,11 @@ class Interp:
     def error_prefix(self) -> str:
         fmt = self.formatter
         line = self.state.lineno
-        if self.func_depth and fmt.mode in ("c", "stdin") and not self.source_depth:
-            # bash names the origin of functions defined in -c / stdin text this way
-            head = "environment" if fmt.mode == "c" else "main"
-            return f"{head}: line {line}: "
         if self.source_depth and self.current_source:
             return f"{self.current_source}: line {line}: "
+        if self.function_sources and self.function_sources[-1]:
+            # bash names the file a function came from ("environment" for -c text)
+            return f"{self.function_sources[-1]}: line {line}: "
         return fmt.prefix(line)
 
     # ---------------------------------------------------------------- dispatch
@@ -714,7 +718,9 @@ class Interp:
         st.positional = list(argv[1:])
         st.push_scope()
         st.funcname.insert(0, fdef.name)
-        st.source_stack.insert(0, self.func_sources.get(fdef.name, self.current_source))
+        origin = self.func_sources.get(fdef.name, self.current_source)
+        st.source_stack.insert(0, origin)
+        self.function_sources.append(origin)
         self.func_depth += 1
         self.loop_depth = 0
         frame = None
@@ -736,6 +742,7 @@ class Interp:
             self.loop_depth = saved_loops
             del st.funcname[0]
             del st.source_stack[0]
+            self.function_sources.pop()
             st.pop_scope()
             st.positional = saved_positional
         return status
