@@ -692,15 +692,14 @@ class Interp:
         if b"\0" in head.split(b"\n", 1)[0]:
             self.error(f"{argv[0]}: cannot execute binary file: Exec format error")
             return 126
-        import sys
-        from pyshell.launch import LaunchRequest, launch
-        shell_argv = [sys.executable, "-m", "pyshell", path, *argv[1:]]
-        try:
-            pid = launch(LaunchRequest(sys.executable, shell_argv, env))
-        except OSError as exc:
-            self.error(f"{argv[0]}: {exc.strerror}")
-            return 126
-        return wait_pid(pid)
+        name = argv[0]
+
+        def run_script():
+            # a fresh shell state in a forked subshell, as bash reinitializes itself
+            from pyshell.shell import Shell
+            shell = Shell("file", name, name, list(argv[1:]), environ=dict(env))
+            return shell.run_file(path)
+        return wait_pid(self.fork(run_script))
 
     # --------------------------------------------------------------- functions
     def exec_funcdef(self, node) -> int:
