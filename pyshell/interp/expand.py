@@ -354,7 +354,11 @@ class Expander:
                 cur = []
                 started = False
             elif kind == SOFT:
-                if started:
+                # between the words of unquoted $* / $@: like an IFS[0] delimiter, so
+                # an empty word survives only when IFS[0] is not whitespace
+                if ifs and ifs[0] not in ifs_ws:
+                    fields.append(cur)
+                elif started:
                     fields.append(cur)
                 cur = []
                 started = False
@@ -576,7 +580,7 @@ class Expander:
             base = op.lstrip(":")
             if base == "+":
                 if not use_arg:
-                    out.extend(self._chunks(p.arg.parts, quoted) if p.arg else [])
+                    out.extend(self._word_operand(p.arg, quoted))
                 elif quoted:
                     out.append(("", QUOTED))
                 return
@@ -584,7 +588,7 @@ class Expander:
                 self._emit(value, is_list, at, quoted, out)
                 return
             if base == "-":
-                chunks = self._chunks(p.arg.parts, quoted) if p.arg else []
+                chunks = self._word_operand(p.arg, quoted)
                 out.extend(chunks if chunks or not quoted else [("", QUOTED)])
                 return
             if base == "=":
@@ -634,12 +638,22 @@ class Expander:
             self._emit(value, is_list, at, quoted, out)
             return
         if is_list:
-            value = [self._transform(p, v, name, sub) for v in value]
+            value = [self._transform(p, v, name, sub, quoted) for v in value]
             if op in ("@A", "@K", "@k", "@a") and op != "@a":
                 value = self._array_transform(op, name, value)
         else:
-            value = self._transform(p, value, name, sub)
+            value = self._transform(p, value, name, sub, quoted)
         self._emit(value, is_list, at, quoted, out)
+
+    def _word_operand(self, w, quoted: bool) -> list:
+        """The chunks of ${x:-word} / ${x:+word}: unquoted, the whole result is subject
+        to word splitting, literal text included."""
+        if w is None:
+            return []
+        chunks = self._chunks(w.parts, quoted)
+        if quoted:
+            return chunks
+        return [(t, SPLIT) if k == LIT else (t, k) for t, k in chunks]
 
     def _emit(self, value, is_list: bool, at: bool, quoted: bool, out: list) -> None:
         if is_list:
@@ -685,22 +699,22 @@ class Expander:
         return None, None
 
     # ------------------------------------------------------------ operators
-    def _transform(self, p, value: str, name: str, sub) -> str:
+    def _transform(self, p, value: str, name: str, sub, quoted: bool = False) -> str:
         op = p.op
         extglob = "extglob" in self.state.shopts
         if op in ("#", "##"):
-            return P.remove_prefix(value, self.pattern(p.arg) if p.arg else "", op == "##",
+            return P.remove_prefix(value, self._op_pattern(p.arg, quoted), op == "##",
                                    extglob)
         if op in ("%", "%%"):
-            return P.remove_suffix(value, self.pattern(p.arg) if p.arg else "", op == "%%",
+            return P.remove_suffix(value, self._op_pattern(p.arg, quoted), op == "%%",
                                    extglob)
         if op in ("/", "//", "/#", "/%"):
-            pat = self.pattern(p.arg) if p.arg is not None else ""
-            repl = self._replacement(p.arg2) if p.arg2 is not None else ""
+            pat = self._op_pattern(p.arg, quoted)
+            repl = self._replacement(p.arg2, quoted) if p.arg2 is not None else ""
             return P.replace(value, pat, repl, op, extglob,
                              "patsub_replacement" in self.state.shopts)
         if op in ("^", "^^", ",", ",,"):
-            pat = self.pattern(p.arg) if p.arg is not None else ""
+            pat = self._op_pattern(p.arg, quoted)
             upper = op[0] == "^"
             conv = str.upper if upper else str.lower
             if len(op) == 1:
@@ -813,11 +827,35 @@ class Expander:
                 out.append("\\" + e)
         return "".join(out)
 
-    def _replacement(self, w) -> str:
+    def _op_chunks(self, w, quoted: bool) -> list:
+        """Chunks of a pattern or replacement operand. Inside double quotes bash still
+        treats '...' there as quoting (unlike in ${x:-word})."""
+        chunks = self._chunks(w.parts, False)
+        if not quoted or not any(k == LIT and "'" in t for t, k in chunks):
+            return chunks
+        out = []
+        for text, kind in chunks:
+            if kind != LIT or "'" not in text:
+                out.append((text, kind))
+                continue
+            pieces = text.split("'")
+            if len(pieces) % 2 == 0:  # unbalanced: the quotes are literal
+                out.append((text, kind))
+                continue
+            for i, piece in enumerate(pieces):
+                out.append((piece, QUOTED if i % 2 else LIT))
+        return out
+
+    def _op_pattern(self, w, quoted: bool) -> str:
+        if w is None:
+            return ""
+        return "".join(P.escape(t) if k == QUOTED else t for t, k in self._op_chunks(w, quoted))
+
+    def _replacement(self, w, quoted: bool = False) -> str:
         """The replacement of ${x/p/r}: quoted & and backslashes escaped so that only
         an unquoted & refers to the match."""
         out = []
-        for text, kind in self._chunks(w.parts, False):
+        for text, kind in self._op_chunks(w, quoted):
             if kind == QUOTED:
                 out.append(text.replace("\\", "\\\\").replace("&", "\\&"))
             else:
@@ -843,7 +881,7 @@ class Expander:
                     if offset < 0:
                         return []
                 if length is not None and length < 0:
-                    raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+                    raise DiscardCommand(f"{p.arg2.text}: substring expression < 0")
                 end = n if length is None else offset + length
                 return items[offset:end]
             arr = self._array(name) or {}
@@ -853,7 +891,7 @@ class Expander:
                 if start < 0:
                     return []
                 if length is not None and length < 0:
-                    raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+                    raise DiscardCommand(f"{p.arg2.text}: substring expression < 0")
                 return items[start:None if length is None else start + length]
             keys = sorted(arr)
             if offset < 0:
@@ -861,7 +899,7 @@ class Expander:
                 if offset < 0:
                     return []
             if length is not None and length < 0:
-                raise FatalShellError(f"{p.arg2.text}: substring expression < 0")
+                raise DiscardCommand(f"{p.arg2.text}: substring expression < 0")
             chosen = [arr[k] for k in keys if k >= offset]
             return chosen if length is None else chosen[:length]
         n = len(value)
@@ -876,7 +914,7 @@ class Expander:
         if length < 0:
             end = n + length
             if end < offset:
-                raise FatalShellError(f"{p.arg2.text.strip()}: substring expression < 0")
+                raise DiscardCommand(f"{p.arg2.text.strip()}: substring expression < 0")
             return value[offset:end]
         return value[offset:offset + length]
 

@@ -359,6 +359,9 @@ def replace(text: str, pattern: str, repl: str, mode: str, extglob: bool = False
         r = _expand_replacement(repl, lit, ampersand)
         return text.replace(lit, r) if mode == "//" else text.replace(lit, r, 1)
     rx = compile_pattern(pattern, extglob)
+    if n == 0:
+        # an empty value is replaced when the pattern matches the empty string
+        return _expand_replacement(repl, "", ampersand) if rx.fullmatch("") else ""
     if mode == "/#":
         for j in range(n, -1, -1):
             if rx.fullmatch(text, 0, j):
