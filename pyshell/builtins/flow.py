@@ -302,6 +302,19 @@ def _trap_order(traps) -> list:
 
 @builtin("wait")
 def wait_builtin(sh, argv) -> int:
+    from pyshell.interp.executor import WaitInterrupted
+    sh.in_wait_builtin = True
+    try:
+        if sh.pending_signals:
+            return 128 + sh.pending_signals[-1]
+        return _wait(sh, argv)
+    except WaitInterrupted as exc:
+        return 128 + exc.signum
+    finally:
+        sh.in_wait_builtin = False
+
+
+def _wait(sh, argv) -> int:
     args = argv[1:]
     any_job = False
     var = None

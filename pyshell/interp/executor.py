@@ -28,6 +28,14 @@ _SUBSHELL_VISIBLE = frozenset({"BASHPID", "BASH_SUBSHELL"})
 FUNCNEST_LIMIT = 1000  # deeper shell recursion would exhaust Python's stack
 
 
+class WaitInterrupted(Exception):
+    """A trapped signal arrived while the `wait` builtin was blocked."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 class Started:
     """An asynchronously started command: the pid to wait for."""
     __slots__ = ("pid",)
@@ -111,6 +119,7 @@ class Interp:
         self.last_cmdsub_status: int | None = None
         self.capture: list | None = None     # collects fd-1 text of an in-process $( )
         self.pipe_stage = False              # running a pipeline stage in-process
+        self.in_wait_builtin = False
         self.procsub_fds: list[int] = []
         self.exec_last = None                # the node `-c` may exec without forking
         self.func_sources: dict[str, str] = {}
@@ -622,7 +631,7 @@ class Interp:
                 return 127
         if self.exec_last is node and node is not None and not self.traps:
             self._exec_in_place(path, argv, env)
-        from pyshell.launch import LaunchRequest, launch
+        launch, LaunchRequest = _launcher()
         try:
             pid = launch(LaunchRequest(path, argv, env))
         except OSError as exc:
@@ -1372,6 +1381,9 @@ class Interp:
     # ------------------------------------------------------------------- traps
     def on_signal(self, signum, frame=None) -> None:
         self.pending_signals.append(signum)
+        if self.in_wait_builtin:
+            # bash's `wait` returns 128+N at once when a trapped signal arrives
+            raise WaitInterrupted(signum)
 
     def run_pending_traps(self) -> None:
         pending, self.pending_signals = self.pending_signals, []
@@ -1474,6 +1486,18 @@ def _pure_literal(parts) -> bool:
 
 
 # ------------------------------------------------------------------------ helpers
+
+_LAUNCHER = None
+
+
+def _launcher():
+    """pyshell.launch, imported on the first program start (keeps start-up lean)."""
+    global _LAUNCHER
+    if _LAUNCHER is None:
+        from pyshell.launch import LaunchRequest, launch
+        _LAUNCHER = (launch, LaunchRequest)
+    return _LAUNCHER
+
 
 def _single_command(seq):
     if len(seq.items) != 1 or seq.items[0].background:
