@@ -368,8 +368,18 @@ def _declare_assign(sh, a, flags, local: bool, cmd: str) -> bool:
     except ShellError as exc:
         sh.error(exc.message)
         return False
+    if a.array is not None:
+        _integer_elements(sh, a.name)
     _finish_attrs(sh, a.name, flags, local)
     return True
+
+
+def _integer_elements(sh, name: str) -> None:
+    """`declare -ia a=(1+1)`: elements of an integer array are evaluated."""
+    var = sh.state.lookup(name)
+    if var is not None and INTEGER in var.attrs and isinstance(var.value, dict):
+        for key, value in list(var.value.items()):
+            var.value[key] = str(sh.state.arith_eval(value))
 
 
 def _print_named(sh, names) -> int:
