@@ -164,6 +164,16 @@ static int seq(const char *a, const char *b)
 
 static __attribute__((noreturn)) void die(int code)
 {
+    /* Read what the shell already sent: closing a socket with unread data makes the
+     * shell's next receive fail with ECONNRESET instead of showing this reason. */
+    for (;;) {
+        u8 junk[16];
+        struct { void *base; u64 len; } jv = { junk, sizeof junk };
+        struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+                 i32 flags; } jh = { 0, 0, &jv, 1, 0, 0, 0 };
+        if (sc3(SYS_recvmsg, 3, &jh, 0x40 /* MSG_DONTWAIT */) < 0)
+            break;
+    }
     /* Tell the shell why this binary cannot be warmed (it falls back to posix_spawn). */
     i64 msg[2] = { 0, WARM_ERR + code };
     struct { void *base; u64 len; } iov = { msg, sizeof msg };
@@ -228,10 +238,14 @@ static i64 load_elf(int fd, Image *im, int want_interp)
     if (sc4(SYS_pread64, fd, ph, phsize, eh.phoff) != (i64)phsize)
         return -E_ELF;
 
-    u64 lo = ~0UL, hi = 0;
+    u64 lo = ~0UL, hi = 0, align = PAGE;
     im->interp[0] = 0;
     for (int i = 0; i < eh.phnum; i++) {
         if (ph[i].type == PT_LOAD) {
+            /* Honour large segment alignment as the kernel does (up to 2 MiB). */
+            if (ph[i].align > align && ph[i].align <= (2UL << 20)
+                && !(ph[i].align & (ph[i].align - 1)))
+                align = ph[i].align;
             if (ph[i].filesz > ph[i].memsz)
                 return -E_ELF;
             if (PAGE_DOWN(ph[i].vaddr) < lo)
@@ -253,9 +267,19 @@ static i64 load_elf(int fd, Image *im, int want_interp)
     /* Reserve the whole span first so segments land relative to one another. */
     u64 span = hi - lo;
     i64 res;
-    if (eh.type == 3)
-        res = sc6(SYS_mmap, 0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    else
+    if (eh.type == 3) {
+        res = sc6(SYS_mmap, 0, span + align - PAGE, PROT_NONE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (res < 0 && res > -4096)
+            return -E_MAP;
+        u64 start = ((u64)res + align - 1) & ~(align - 1);
+        if (start > (u64)res)
+            sc2(SYS_munmap, res, start - (u64)res);
+        u64 end = (u64)res + span + align - PAGE;
+        if (end > start + span)
+            sc2(SYS_munmap, start + span, end - (start + span));
+        res = (i64)start;
+    } else
         res = sc6(SYS_mmap, lo, span, PROT_NONE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (res < 0 && res > -4096)
@@ -277,15 +301,17 @@ static i64 load_elf(int fd, Image *im, int want_interp)
         if ((p->vaddr & (PAGE - 1)) != (p->offset & (PAGE - 1)))
             return -E_ELF;
         if (p->filesz) {
-            res = sc6(SYS_mmap, start, PAGE_UP(file_end) - start, prot | PROT_WRITE,
+            /* The rest of the last file page is bss: zero it as the kernel does (ld.so's
+             * minimal malloc relies on it), writable just for that if need be. */
+            int zero_tail = mem_end > file_end && (file_end & (PAGE - 1));
+            int map_prot = prot | (zero_tail ? PROT_WRITE : 0);
+            res = sc6(SYS_mmap, start, PAGE_UP(file_end) - start, map_prot,
                       MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(p->offset));
             if (res < 0 && res > -4096)
                 return -E_MAP;
-            /* The rest of the last file page is bss: zero it as the kernel does (ld.so's
-             * minimal malloc relies on it). */
-            if (mem_end > file_end && (file_end & (PAGE - 1)))
+            if (zero_tail)
                 memset((void *)file_end, 0, PAGE_UP(file_end) - file_end);
-            if (!(prot & PROT_WRITE))
+            if (map_prot != prot)
                 sc3(SYS_mprotect, start, PAGE_UP(file_end) - start, prot);
         }
         u64 anon = p->filesz ? PAGE_UP(file_end) : start;

@@ -44,6 +44,9 @@ _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported"
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stub-resources", 8: "fds-open-at-entry",
                        9: "output-at-entry"}
+# Failures that make a server useless (as opposed to one request's).
+_SERVER_FAILURES = frozenset(_NOT_WARMABLE_CODES.values()) | {
+    "not-warmable", "server-died", "socket-error", "timeout"}
 
 
 _masks: dict = {}
@@ -84,6 +87,7 @@ class WarmPool:
         self.verdicts: dict = {}                    # file identity -> reason or None
         self.uses: dict = {}                        # key -> launches seen
         self.by_path: dict = {}                     # path -> key of its last warm use
+        self.failed: dict = {}                      # key -> why its server never served
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0}
@@ -147,6 +151,9 @@ class WarmPool:
         key = (ident, loader_env)
         srv = self.servers.get(key)
         if srv is None:
+            failed = self.failed.get(key)
+            if failed is not None:
+                return self._spawn(req, failed)
             n = self.uses.get(key, 0) + 1
             if len(self.uses) > 4096:
                 self.uses.clear()
@@ -180,10 +187,16 @@ class WarmPool:
             reason = e.reason
             if reason == "not-warmable":
                 reason = _NOT_WARMABLE_CODES.get(e.code, "not-warmable")
-                self.verdicts[ident] = reason
-                self._drop(key)
-            elif reason in ("server-died", "socket-error", "timeout"):
-                self.stats["dead_drops"] += 1
+            if reason in _SERVER_FAILURES:
+                if srv.used == 0:
+                    # It never served: do not try this binary with this loader
+                    # environment again (the stub's own reason may be lost when it
+                    # exits before reading the request: the socket then reports reset).
+                    if len(self.failed) > 4096:
+                        self.failed.clear()
+                    self.failed[key] = reason
+                else:
+                    self.stats["dead_drops"] += 1
                 self._drop(key)
             elif reason == "child-setup-failed":
                 self._drop(key)      # e.g. the shell left its session: start afresh

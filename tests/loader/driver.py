@@ -230,6 +230,16 @@ def sc_pgid():
     return [run(PROBE, ["probe"], pgid=0), run(PROBE, ["probe"])]
 
 
+def _listing_dir():
+    """A directory whose listing (`..` included) nothing else changes."""
+    d = os.path.join(WORK, "listing", "here")
+    os.makedirs(d, exist_ok=True)
+    for name in ("a", "b b", ".hidden"):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(name)
+    return d
+
+
 def sc_programs():
     data = os.path.join(WORK, "data.txt")
     with open(data, "w") as f:
@@ -241,7 +251,7 @@ def sc_programs():
             run("/usr/bin/wc", ["wc"], stdin=data),
             run("/usr/bin/cat", ["cat", data, "/nonexistent"]),
             run("/usr/bin/basename", ["basename", "/a/b/c"]),
-            run("/usr/bin/ls", ["ls", "-la", "--time-style=+", WORK]),
+            run("/usr/bin/ls", ["ls", "-la", "--time-style=+", _listing_dir()]),
             run("/usr/bin/date", ["date", "-u", "-d", "@0"]),
             run("/usr/bin/env", ["env"], env={"Z": "1", "A": "2"})]
 

@@ -140,8 +140,10 @@ def test_startup_side_effects_are_not_warmed(user, probe_dir):
     warm, _ = both("constructors", user, probe_dir)
     assert warm["meta"]["warm_runs"] == 0
     fallbacks = warm["meta"]["stats"]["fallbacks"]
-    for reason in ("threads-at-entry", "fds-open-at-entry", "output-at-entry"):
-        assert fallbacks.get(reason, 0) >= 1
+    # The stub's reason may arrive or be lost in the socket's reset; either way each
+    # variant got exactly one server, and all later runs went straight to posix_spawn.
+    assert warm["meta"]["stats"]["servers_started"] == 3
+    assert sum(fallbacks.values()) == 9
     assert warm["result"][2]["out"].startswith("constructor output, argc=1\n")
 
 
