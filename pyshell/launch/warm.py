@@ -22,6 +22,18 @@ Rules that keep a warm child indistinguishable from a fork/exec child:
   its parent's servers: the pool notices the pid change and starts empty.
 - PYWARMSH_WARM=0 disables warming. PYWARMSH_WARM_STATS=<file> writes statistics as
   JSON to <file> when the shell exits.
+
+Known differences from a real exec (documented, by design of a warm image):
+- /proc/self/exe of a warm child is the stub (programs whose file mentions
+  /proc/self/exe or $ORIGIN are therefore never warmed);
+- all runs of one warm binary share its ASLR layout and pointer guard (the stack canary
+  and AT_RANDOM are fresh per child);
+- library constructors ran once, at warm-up, seeing only the loader variables of the
+  environment (a library start-up that leaves threads, open files or output refuses
+  warming); the program's own constructors run per child as usual;
+- a later change of the shell's cgroup is not followed (nice value and affinity are);
+- a server killed from outside between creating a child and answering would make the
+  command run twice (once warm, once through posix_spawn).
 """
 from __future__ import annotations
 
@@ -39,7 +51,10 @@ STUB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 
 MAX_SERVERS = 24
 MAX_MEMORY_KB = 48 * 1024
-FIRST_REPLY_TIMEOUT_MS = 5000
+# No reply timeout, not even while a server warms up: giving up on a server that is
+# merely slow could let it start the program after posix_spawn already has (run twice).
+# A warm-up that blocks is a program whose start-up blocks, as its real exec would.
+REPLY_TIMEOUT_MS = -1
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stub-resources", 8: "fds-open-at-entry",
@@ -291,7 +306,7 @@ class WarmPool:
         try:
             srcs.append(cwd_fd)
             pgid = os.getpgrp() if req.pgid is None else req.pgid
-            timeout = FIRST_REPLY_TIMEOUT_MS if srv.used == 0 else -1
+            timeout = REPLY_TIMEOUT_MS
             return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
                                    srcs, len(srcs) - 1, pgid, _mask(req.sigdefault),
                                    _mask(req.sigmask), timeout)
