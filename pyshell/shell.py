@@ -26,6 +26,7 @@ class Shell:
         self.state = State(dict(os.environ) if environ is None else environ)
         self.state.arg0 = arg0
         self.state.positional = list(args)
+        self.state.pipestatus = []  # no pipeline has run yet
         self.formatter = ErrorFormatter(mode, script_name)
         self.interp = Interp(self.state, self.formatter)
         self._init_variables()

@@ -216,6 +216,8 @@ def alias_builtin(sh, argv) -> int:
     out = []
     for arg in args:
         name, eq, value = arg.partition("=")
+        if eq and not name:
+            name, eq = arg, ""
         if eq:
             if not name or any(c in name for c in "/$`=\\ \t\n'\"|&;()<>"):
                 sh.error(f"alias: `{name}': invalid alias name")
@@ -259,6 +261,11 @@ def unalias_builtin(sh, argv) -> int:
 def hash_builtin(sh, argv) -> int:
     table = sh.hash
     args = argv[1:]
+    if args and args[0].startswith("-") and args[0] not in ("-r", "--", "-l", "-t", "-d",
+                                                            "-p"):
+        sh.error(f"hash: {args[0][:2]}: invalid option")
+        sh.write(2, "hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]\n")
+        return 2
     if args and args[0] == "-r":
         table.forget()
         args = args[1:]
@@ -476,7 +483,7 @@ def ulimit_builtin(sh, argv) -> int:
 def getopts_builtin(sh, argv) -> int:
     st = sh.state
     if len(argv) < 3:
-        sh.error("getopts: usage: getopts optstring name [arg ...]")
+        sh.write(2, "getopts: usage: getopts optstring name [arg ...]\n")
         return 2
     optstring, name = argv[1], argv[2]
     args = argv[3:] if len(argv) > 3 else list(st.positional)

@@ -12,7 +12,7 @@ def _status_arg(sh, name: str, text: str):
     """bash's numeric argument for exit/return: an int (mod 256 later) or None."""
     t = text.strip()
     body = t[1:] if t[:1] in "+-" else t
-    if not body.isdigit():
+    if not body.isdigit() or not -2**63 <= int(t) < 2**63:
         sh.error(f"{name}: {text}: numeric argument required")
         return None
     return int(t)
@@ -56,6 +56,9 @@ def return_builtin(sh, argv) -> int:
 def _loop_control(sh, argv, exc_type) -> int:
     name = argv[0]
     levels = 1
+    if not sh.loop_depth:
+        sh.error(f"{name}: only meaningful in a `for', `while', or `until' loop")
+        return 0
     if len(argv) > 1:
         text = argv[1]
         t = text.strip()
@@ -66,9 +69,6 @@ def _loop_control(sh, argv, exc_type) -> int:
         if levels < 1:
             sh.error(f"{name}: {text}: loop count out of range")
             return 1
-    if not sh.loop_depth:
-        sh.error(f"{name}: only meaningful in a `for', `while', or `until' loop")
-        return 0
     raise exc_type(min(levels, sh.loop_depth))
 
 

@@ -178,6 +178,8 @@ def shift_builtin(sh, argv) -> int:
         text = argv[1]
         try:
             n = int(text)
+            if not -2**63 <= n < 2**63:
+                raise ValueError(text)
         except ValueError:
             sh.error(f"shift: {text}: numeric argument required")
             return 1

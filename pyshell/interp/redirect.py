@@ -76,6 +76,8 @@ class Redirector:
             self.frames.append(frame)
         try:
             for r in redirs:
+                if r.fd is not None and r.fd >= 2**31:
+                    raise ShellError(f"{r.fd}: Bad file descriptor")
                 self._one(r, frame)
         except BaseException:
             if frame is not None:
@@ -243,7 +245,7 @@ class Redirector:
         if not digits.isdigit():
             raise ShellError(f"{target}: ambiguous redirect")
         src = int(digits)
-        if not fd_is_open(src) or self._is_private(src):
+        if src >= 2**31 or not fd_is_open(src) or self._is_private(src):
             raise ShellError(f"{digits}: Bad file descriptor")
         if r.varname:
             user_fd = fcntl.fcntl(src, fcntl.F_DUPFD, 10)
