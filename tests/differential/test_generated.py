@@ -1,4 +1,5 @@
-"""Generated differential tests: quoting, word splitting, parameter operators, arithmetic.
+"""Generated differential tests: quoting, word splitting, parameter operators, arithmetic,
+and random token soup.
 
 Each example is a small script run under bash and pywarmsh; stdout, stderr and status
 must match. Examples are derandomized so a run is reproducible; set
@@ -195,3 +196,27 @@ def test_arithmetic_expressions(exprs):
         lines.append(f"echo \"$(( {expr} ))\"")
     lines.append("echo end")
     check("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------- token soup
+# Random, mostly ill-formed input: pywarmsh must never print a traceback, and must agree
+# with bash on the exit status (a syntax error is status 2 in both) and on stdout.
+SOUP_TOKENS = ["echo", "a", "'q q'", '"d $x"', "$x", "${x:-y}", "$(echo s)", "`echo b`",
+               "$((1+2))", ";", "&&", "||", "|", "&", "(", ")", "{", "}", "if", "then",
+               "elif", "else", "fi", "case", "in", "esac", ")", ";;", "for", "do", "done",
+               "!", "<", ">", ">>", "2>&1", "<<<", "<<E", "[[", "]]", "((", "))", "=",
+               "x=1", "f()", "true", "false", "\n", "\\", "'", '"', "$", "${", "$(", "#"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(SOUP_TOKENS), min_size=1, max_size=12))
+def test_token_soup_never_tracebacks(tokens):
+    script = " ".join(tokens) + "\n"
+    case = Case(name="soup", source="test_generated.py", script=script, timeout=5.0)
+    expected = run_case(ORACLE, case)
+    actual = run_case(SUT, case, timeout=SUT_TIMEOUTS.timeout(case.timeout))
+    SUT_TIMEOUTS.record(actual)
+    if actual.has_traceback() or actual.timed_out != expected.timed_out or (
+            (expected.status, expected.stdout) != (actual.status, actual.stdout)):
+        pytest.fail("token soup differs\n" + describe(case, expected, actual, SUT),
+                    pytrace=False)
