@@ -112,6 +112,8 @@ def _var_is_set(sh, name: str) -> bool:
 
 def to_int(text: str, what: str = "") -> int:
     """test's integer operands: optional blanks and sign, decimal digits only."""
+    if text.isdigit() and text.isascii() and len(text) < 19:
+        return int(text)
     if _INT_RE.fullmatch(text):
         value = int(text)
         if -(1 << 63) <= value < (1 << 63):

@@ -29,6 +29,10 @@ _SPECIAL = frozenset("@*#?-$!0")
 _DQ_ESCAPABLE = frozenset(("$", "`", '"', "\\", "}", "\n"))
 
 
+# a value without these comes out of splitting (default IFS) and globbing unchanged
+_UNSPLIT_CHARS = frozenset(" \t\n*?[")
+
+
 def _all_subscript(sub) -> str | None:
     """'@' or '*' when a subscript Word is the whole-array form, else None."""
     if sub is None:
@@ -82,6 +86,16 @@ class Expander:
                 elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
                     out.append(p.text)
                     continue
+                elif tp is A.Param and p.op is None and p.subscript is None \
+                        and not p.length and not p.indirect and p.name not in _SPECIAL \
+                        and not p.name.isdigit():
+                    # plain $name whose value needs no splitting or globbing
+                    value = state.get(p.name)
+                    if value and _UNSPLIT_CHARS.isdisjoint(value):
+                        ifs = state.get("IFS")
+                        if ifs is None or ifs == _DEFAULT_IFS:
+                            out.append(value)
+                            continue
             for p in parts:
                 tp = type(p)
                 if (tp is A.Brace or tp is A.BraceRange) and "braceexpand" in state.options:
@@ -107,6 +121,13 @@ class Expander:
                 return p.text
             if tp is A.DQ and len(p.parts) == 1 and type(p.parts[0]) is A.Lit:
                 return p.parts[0].text
+            if tp is A.ArithSub:
+                expr = p.expr.parts
+                if len(expr) == 1 and type(expr[0]) is A.Lit:
+                    try:
+                        return str(evaluate(expr[0].text, self.state))
+                    except ArithError as exc:
+                        raise DiscardCommand(exc.message)
         chunks = self._chunks(parts, False)
         if len(chunks) == 1:
             return chunks[0][0]
