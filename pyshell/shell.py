@@ -15,11 +15,6 @@ from pyshell.interp.executor import Interp
 from pyshell.interp.state import State
 
 
-# fatal expansion errors after which even `bash -c` exits with status 1
-_STATUS_1_FATALS = ("invalid indirect expansion", "bad substitution", "invalid variable name",
-                    "cannot assign in this way", "substring expression < 0")
-
-
 class Shell:
     def __init__(self, mode: str = "c", script_name: str | None = None,
                  arg0: str = "pywarmsh", args=(), environ: dict | None = None):
@@ -130,9 +125,7 @@ class Shell:
                 status = st.last_status = exc.status
             except FatalShellError as exc:
                 interp.error(exc.message)
-                if self.formatter.mode == "c" and not exc.message.endswith(_STATUS_1_FATALS):
-                    return 127  # bash -c leaves with 127 after ${x?} and unbound variables
-                return 1 if exc.status == 127 else exc.status
+                return interp.fatal_status(exc)
             except ControlFlow:
                 status = st.last_status
             except ShellError as exc:

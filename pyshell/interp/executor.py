@@ -28,6 +28,11 @@ _SUBSHELL_VISIBLE = frozenset({"BASHPID", "BASH_SUBSHELL"})
 FUNCNEST_LIMIT = 1000  # deeper shell recursion would exhaust Python's stack
 
 
+# fatal expansion errors after which even `bash -c` exits with status 1
+FATAL_STATUS_1 = ("invalid indirect expansion", "bad substitution", "invalid variable name",
+                  "cannot assign in this way", "substring expression < 0")
+
+
 class WaitInterrupted(Exception):
     """A trapped signal arrived while the `wait` builtin was blocked."""
 
@@ -198,9 +203,25 @@ class Interp:
 
     # ---------------------------------------------------------------- dispatch
     def execute(self, node) -> int:
-        status = self._dispatch[type(node)](node)
+        try:
+            status = self._dispatch[type(node)](node)
+        except FatalShellError as exc:
+            # reported where it happened (inside the redirections then in effect)
+            self.error(exc.message)
+            raise ExitShell(self.fatal_status(exc)) from None
+        except DiscardCommand as exc:
+            self.error(exc.message)
+            raise AbortCommand(exc.status) from None
         self.state.last_status = status
         return status
+
+    def fatal_status(self, exc) -> int:
+        """Exit status after a fatal expansion error: `bash -c` leaves with 127 after
+        ${x?} and unbound variables, everything else (and every subshell) with 1."""
+        if self.formatter.mode == "c" and not self.subshell_level \
+                and not exc.message.endswith(FATAL_STATUS_1):
+            return 127
+        return 1
 
     def guarded(self, node) -> int:
         """Run `node` where `set -e` does not apply (conditions, && || operands, !)."""
@@ -354,7 +375,10 @@ class Interp:
             frame = self.redirector.plumb(moves)
             try:
                 return self._run_simple(simple, async_=True)
-            except (FatalShellError, DiscardCommand) as exc:
+            except FatalShellError as exc:
+                self.error(exc.message)
+                return self.fatal_status(exc)
+            except DiscardCommand as exc:
                 self.error(exc.message)
                 return exc.status
             except AbortCommand as exc:
