@@ -103,6 +103,9 @@ class Shell:
                 if "verbose" in st.options:
                     write_stderr(source.rest())
                 write_stderr(self.formatter.syntax(err))
+                if self.formatter.mode in ("file", "stdin") and \
+                        err.message.startswith("unexpected EOF while looking for matching"):
+                    return st.last_status  # bash keeps $? after an unclosed quote
                 st.last_status = 2
                 return 2
             source.report_warnings()
