@@ -267,7 +267,9 @@ class _StdinCommands:
                 continue
             ctx = ParseContext(aliases=st.aliases if "expand_aliases" in st.shopts else {},
                                extglob="extglob" in st.shopts)
-            reader = CommandReader(self.buffer, context=ctx, first_line=self.line)
+            # while more input may come, an open here-document asks for more lines
+            reader = CommandReader(self.buffer, context=ctx, first_line=self.line,
+                                   interactive=not self.eof)
             try:
                 cmd = reader.next_command()
             except Incomplete:
