@@ -9,6 +9,7 @@ markdown table, followed by the start-up comparison `pywarmsh -c true` vs
 
     python3 benchmarks/run.py [-r REPS] [-k FILTER] [--shells bash,pywarmsh,dash]
                               [--no-examples] [--no-startup] [--startup-runs N]
+                              [--update-readme]
 
 A script's first comment line is its description. `# dash: no` in its first lines keeps
 it from dash (bash-only syntax); examples/ scripts are bash-only unless they say
@@ -220,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-examples", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--startup-runs", type=int, default=30)
+    parser.add_argument("--update-readme", action="store_true",
+                        help="also replace the benchmark table in README.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pywarmsh-bench-") as tmp:
         work = Path(tmp)
@@ -232,8 +235,31 @@ def main(argv: list[str] | None = None) -> int:
         run_cases(cases, shells, args.reps, work)
         start = None if args.no_startup else startup(shells, args.startup_runs, work)
         explain_problems(cases)
-        print(report(cases, shells, args.reps, start))
+        table = report(cases, shells, args.reps, start)
+        print(table)
+    if args.update_readme:
+        update_readme(table, args.reps)
     return 0
+
+
+README_START = "<!-- BENCHMARK TABLE START"
+README_END = "<!-- BENCHMARK TABLE END -->"
+
+
+def update_readme(table: str, reps: int) -> None:
+    """Replace what lies between the README's benchmark markers with this run's table."""
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(README_START)
+    start = text.index("\n", start) + 1
+    end = text.index(README_END)
+    commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    intro = (f"Commit {commit}, `benchmarks/run.py -r {reps}` on {os.cpu_count()} CPUs "
+             f"({time.strftime('%Y-%m-%d')}).\n\n")
+    readme.write_text(text[:start] + intro + table.rstrip("\n") + "\n" + text[end:],
+                      encoding="utf-8")
+    print(f"updated {readme}", file=sys.stderr)
 
 
 if __name__ == "__main__":
