@@ -340,14 +340,23 @@ class Expander:
         fields = []
         cur = []
         started = False
+        # a field just ended at blank IFS characters that closed a split chunk: a non-blank
+        # IFS character starting the next split chunk belongs to the same delimiter
+        open_blank_delim = False
         for text, kind in chunks:
             if kind == SPLIT:
                 if not ifs or not any(c in ifs for c in text):
                     if text:
                         cur.append((text, kind))
                         started = True
+                        open_blank_delim = False
                     continue
                 i, n = 0, len(text)
+                if open_blank_delim and text[0] in ifs and text[0] not in ifs_ws:
+                    i = 1
+                    while i < n and text[i] in ifs_ws:
+                        i += 1
+                open_blank_delim = False
                 while i < n:
                     c = text[i]
                     if c in ifs:
@@ -363,6 +372,7 @@ class Expander:
                             fields.append(cur)
                             cur = []
                             started = False
+                            open_blank_delim = not nonws and i >= n
                         continue
                     j = i + 1
                     while j < n and text[j] not in ifs:
@@ -374,6 +384,7 @@ class Expander:
                 fields.append(cur)
                 cur = []
                 started = False
+                open_blank_delim = False
             elif kind == SOFT:
                 # between the words of unquoted $* / $@: like an IFS[0] delimiter, so
                 # an empty word survives only when IFS[0] is not whitespace
@@ -381,14 +392,17 @@ class Expander:
                     fields.append(cur)
                 elif started:
                     fields.append(cur)
+                open_blank_delim = False
                 cur = []
                 started = False
             elif kind == QUOTED:
                 cur.append((text, kind))
                 started = True
+                open_blank_delim = False
             elif text:
                 cur.append((text, kind))
                 started = True
+                open_blank_delim = False
         if started:
             fields.append(cur)
         noglob = "noglob" in state.options
