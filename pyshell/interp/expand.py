@@ -86,6 +86,12 @@ class Expander:
                 elif tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
                     out.append(p.text)
                     continue
+                elif tp is A.DQ and len(p.parts) == 1:
+                    inner = p.parts[0]
+                    if type(inner) is A.Param and inner.name == "@" and inner.op is None \
+                            and not inner.length and not inner.indirect:
+                        out.extend(state.positional)  # "$@"
+                        continue
                 elif tp is A.Param and p.op is None and p.subscript is None \
                         and not p.length and not p.indirect and p.name not in _SPECIAL \
                         and not p.name.isdigit():
@@ -551,6 +557,9 @@ class Expander:
             out.append((value, QUOTED if quoted else SPLIT))
             return
 
+        if name == "#" and op in ("^", "^^", ",", ",,") and not p.length:
+            # bash reads ${#^...} as the length of a bad name
+            raise DiscardCommand(f"${{#{op}{p.arg.text if p.arg else ''}}}: bad substitution")
         if op == "bad":
             # the parser keeps a malformed ${...} for bash's error at expansion time
             raise DiscardCommand(f"{p.arg.text}: bad substitution")
