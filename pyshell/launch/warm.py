@@ -153,6 +153,9 @@ class WarmPool:
         if os.getpid() != self.owner:
             self._forked()
         self.stats["launches"] += 1
+        if req.cwd is not None and not req.path.startswith("/"):
+            # resolved against req.cwd by the exec: leave it to posix_spawn
+            return self._spawn(req, "relative-path-with-cwd")
         ident = _loader.identity(req.path)
         if ident is None:
             return self._spawn(req, "stat-failed")

@@ -146,6 +146,11 @@ def sc_cwd_umask():
     res.append(run(PROBE, ["probe"], cwd="/"))
     os.chdir(WORK)
     res.append(run("/usr/bin/ls", ["ls", "-a"], cwd=sub))
+    # a relative path is resolved in the new cwd, not the shell's
+    for where, version in ((sub, 1), (WORK, 2)):
+        shutil.copyfile(f"{PROBE}.v{version}", os.path.join(where, "local"))
+        os.chmod(os.path.join(where, "local"), 0o755)
+    res.append(run("./local", ["local", "version"], cwd=sub))
     return [r["out"] if isinstance(r, dict) else r for r in res]
 
 

@@ -162,6 +162,14 @@ def test_probe_report_is_exact(user, probe_dir):
     assert "short_name=name\n" in out
 
 
+def test_cwd_and_umask(user, probe_dir):
+    warm, _ = both("cwd_umask", user, probe_dir)
+    res = warm["result"]
+    assert "cwd=$WORK/sub dir\n" in res[1] and "umask=027\n" in res[2]
+    assert res[3] == "" and res[4] == "0o666" and "cwd=/\n" in res[5]
+    assert res[6] == ".\n..\nmade\n" and res[7] == "version=1\n"
+
+
 def test_signals_seen_by_program(user, probe_dir):
     warm, _ = both("signals", user, probe_dir)
     first, dfl, masked, _ = (r["out"] for r in warm["result"])
