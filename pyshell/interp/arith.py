@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pyshell.errors import FatalShellError, ShellError
-from pyshell.syntax.arith import ArithSyntaxError, convert_number, parse
+from pyshell.syntax.arith import ArithSyntaxError, parse
 
 _MASK = (1 << 64) - 1
 _SIGN = 1 << 63
@@ -293,7 +293,3 @@ def evaluate(text: str, state) -> int:
         return wrap(int(text))
     return _evaluate(text, state, 0)
 
-
-def number(text: str) -> int:
-    """Convert one integer constant as bash does (for test/printf helpers)."""
-    return wrap(convert_number(text))

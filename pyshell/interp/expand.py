@@ -461,7 +461,8 @@ class Expander:
         return None
 
     def _lookup(self, name: str, sub):
-        """(value, is_list, element_keys): the raw value of name / name[sub]."""
+        """(value, is_list): the raw value of name / name[sub]; a list of words for
+        $@ $* and whole-array subscripts, else a str or None when unset."""
         state = self.state
         if name in ("@", "*"):
             return list(state.positional), True
@@ -531,8 +532,9 @@ class Expander:
         """How bash names the parameter in error messages."""
         if p.name.isdigit() or p.name == "!":
             return "$" + p.name
-        if p.subscript is not None:
-            return f"{p.name}[{p.subscript.text or self._join(self._chunks(p.subscript.parts, True))}]"
+        sub = p.subscript
+        if sub is not None:
+            return f"{p.name}[{sub.text or self._join(self._chunks(sub.parts, True))}]"
         return p.name
 
     def _param(self, p, quoted: bool, out: list) -> None:
