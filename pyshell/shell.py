@@ -105,7 +105,7 @@ class Shell:
                 write_stderr(self.formatter.syntax(err))
                 if self.formatter.mode in ("file", "stdin") and \
                         err.message.startswith("unexpected EOF while looking for matching"):
-                    return st.last_status  # bash keeps $? after an unclosed quote
+                    return st.last_status or 2  # bash keeps a failing $? here
                 st.last_status = 2
                 return 2
             source.report_warnings()

@@ -293,15 +293,27 @@ class Interp:
 
     def _run_stages(self, node) -> list:
         first = self._inprocess_candidate(node.commands[0])
-        if first is not None and not (node.stderr_pipes and node.stderr_pipes[0]) \
-                and "xtrace" not in self.state.options:
+        if first is not None and not (node.stderr_pipes and node.stderr_pipes[0]):
             return self._run_stages_with_builtin_head(node, first)
         return self._run_stages_forked(node)
 
     def _run_stages_with_builtin_head(self, node, first) -> list:
         """`echo x | prog`: start the other stages, then run the builtin right here
-        with its stdout on the first pipe."""
+        with its stdout on the first pipe. Its words are expanded (and traced) first,
+        as the first stage would be."""
         import signal
+        self.state.lineno = first.line
+        argv = None
+        try:
+            argv = self.expander.words(first.words)
+        except FatalShellError as exc:
+            self.error(exc.message)
+            head = self.fatal_status(exc)
+        except ShellError as exc:
+            self.error(exc.message)
+            head = exc.status
+        if argv is not None and "xtrace" in self.state.options:
+            self._trace_words(argv)
         r, w = os.pipe()
         try:
             rest = ast.Pipeline(node.commands[1:], stderr_pipes=node.stderr_pipes[1:],
@@ -310,23 +322,21 @@ class Interp:
         except BaseException:
             os.close(w)
             raise
-        frame = self.redirector.plumb([(w, 1)])
-        os.close(w)
-        old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-        self.pipe_stage = True
-        try:
-            head = self._run_simple(first, False)
-        except StagePipeClosed:
-            head = 128 + signal.SIGPIPE
-        except (FatalShellError, DiscardCommand) as exc:
-            self.error(exc.message)
-            head = exc.status
-        except AbortCommand as exc:
-            head = exc.status
-        finally:
-            self.pipe_stage = False
-            signal.signal(signal.SIGPIPE, old)
-            self.redirector.restore(frame)
+        if argv is None:
+            os.close(w)
+        else:
+            frame = self.redirector.plumb([(w, 1)])
+            os.close(w)
+            old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+            self.pipe_stage = True
+            try:
+                head = self.call_builtin(_builtins.lookup(argv[0]), argv)
+            except StagePipeClosed:
+                head = 128 + signal.SIGPIPE
+            finally:
+                self.pipe_stage = False
+                signal.signal(signal.SIGPIPE, old)
+                self.redirector.restore(frame)
         return [head] + [wait_pid(s.pid) if isinstance(s, Started) else s for s in started]
 
     def _run_stages_forked(self, node) -> list:
@@ -883,7 +893,7 @@ class Interp:
                 return False
         return True
 
-    def _subshell_in_place(self, seq) -> int | None:
+    def _subshell_in_place(self, seq, cmdsub: bool = False) -> int | None:
         """Run a sandboxable subshell body here; None when it must fork after all."""
         st = self.state
         try:
@@ -894,6 +904,8 @@ class Interp:
         saved_values = {name: (v.value, v.attrs) if v is not None else None
                         for name, v in saved_vars.items()}
         saved_errexit = "errexit" in st.options
+        if cmdsub and "inherit_errexit" not in st.shopts:
+            st.options.discard("errexit")  # as in a command substitution's subshell
         self.subshell_level += 1
         try:
             status = self.exec_seq(seq)
@@ -1224,6 +1236,8 @@ class Interp:
             simple = self._spawn_candidate(cmd)
             if simple is not None:
                 return self._spawn_capture(simple)
+        if self._sandboxable(seq):
+            return self._capture_in_place(seq)
         r, w = os.pipe()
         try:
             pid = self.fork(lambda: self._cmdsub_body(seq), [(w, 1)], [r])
@@ -1252,6 +1266,34 @@ class Interp:
         self.last_cmdsub_status = status
         self.state.last_status = status
         return "".join(out)
+
+    def _capture_in_place(self, seq) -> str:
+        """$(...) of a sandboxable body, without forking: its stdout is an anonymous
+        file (a pipe could fill up while nobody reads it), read back afterwards."""
+        from pyshell.interp.redirect import anonymous_file
+        fd = anonymous_file()
+        frame = self.redirector.plumb([(fd, 1)])
+        self.xtrace_depth += 1
+        try:
+            status = self._subshell_in_place(seq, cmdsub=True)
+        finally:
+            self.xtrace_depth -= 1
+            self.redirector.restore(frame)
+        if status is None:  # could not run in place after all
+            os.close(fd)
+            r, w = os.pipe()
+            try:
+                pid = self.fork(lambda: self._cmdsub_body(seq), [(w, 1)], [r])
+            finally:
+                os.close(w)
+            data = _read_all(r)
+            status = wait_pid(pid)
+        else:
+            os.lseek(fd, 0, os.SEEK_SET)
+            data = _read_all(fd)
+        self.last_cmdsub_status = status
+        self.state.last_status = status
+        return data.decode("utf-8", "surrogateescape")
 
     def _cmdsub_body(self, seq) -> int:
         if "inherit_errexit" not in self.state.shopts:

@@ -36,6 +36,17 @@ def fd_is_open(fd: int) -> bool:
         return False
 
 
+def anonymous_file() -> int:
+    """A close-on-exec read/write fd of a file with no name (memfd, else unlinked)."""
+    try:
+        return os.memfd_create("pywarmsh")
+    except (AttributeError, OSError):
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="pywarmsh-")
+        os.unlink(path)
+        return fd
+
+
 def heredoc_fd(text: str) -> int:
     """A readable fd holding `text`: a pipe when it fits, else an anonymous file."""
     data = text.encode("utf-8", "surrogateescape")
@@ -47,12 +58,7 @@ def heredoc_fd(text: str) -> int:
         finally:
             os.close(w)
         return r
-    try:
-        fd = os.memfd_create("here-document")
-    except (AttributeError, OSError):
-        import tempfile
-        fd, path = tempfile.mkstemp(prefix="pywarmsh-heredoc-")
-        os.unlink(path)
+    fd = anonymous_file()
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
