@@ -38,6 +38,7 @@ Known differences from a real exec (documented, by design of a warm image):
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 from collections import OrderedDict
@@ -81,10 +82,15 @@ def _mask(signals) -> int:
 
 
 class _Server:
-    __slots__ = ("pid", "sock", "path", "libs", "used", "mem_kb", "start_ns", "attrs")
+    __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
+                 "attrs")
 
     def __init__(self, pid, sock, path, attrs):
         self.pid = pid
+        try:        # signals and waits through a pidfd cannot hit a recycled pid
+            self.pidfd = os.pidfd_open(pid)
+        except (OSError, AttributeError):
+            self.pidfd = -1
         self.sock = sock
         self.path = path
         self.attrs = attrs    # nice value and affinity the server (and its children) got
@@ -113,27 +119,32 @@ class WarmPool:
         fb = self.stats["fallbacks"]
         fb[reason] = fb.get(reason, 0) + 1
 
-    def _drop(self, key, kill=True):
+    def _drop(self, key):
+        """End a server and reap it (it may already be dead, even reaped elsewhere)."""
         srv = self.servers.pop(key, None)
         if srv is None:
             return
         srv.sock.close()
-        if kill:
-            try:
-                os.kill(srv.pid, 9)
-            except OSError:
-                pass
         try:
-            done, _ = os.waitpid(srv.pid, 0 if kill else os.WNOHANG)
-        except ChildProcessError:
-            done = srv.pid       # someone else reaped it
-        if done:
-            self.internal_pids.discard(srv.pid)
+            if srv.pidfd >= 0:
+                signal.pidfd_send_signal(srv.pidfd, signal.SIGKILL)
+                os.waitid(os.P_PIDFD, srv.pidfd, os.WEXITED)
+            else:
+                os.kill(srv.pid, signal.SIGKILL)
+                os.waitpid(srv.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass                 # already gone: reaped by someone else
+        finally:
+            if srv.pidfd >= 0:
+                os.close(srv.pidfd)
+        self.internal_pids.discard(srv.pid)
 
     def _forked(self):
         """This is a forked copy of the shell: the servers belong to the parent."""
         for srv in self.servers.values():
             srv.sock.close()
+            if srv.pidfd >= 0:
+                os.close(srv.pidfd)
         self.servers.clear()
         self.internal_pids.clear()
         self.by_path.clear()
@@ -278,6 +289,8 @@ class WarmPool:
 
     def _after_warmup(self, srv):
         """Record the warm-up cost, the server's memory and the files it has mapped."""
+        for name in ("server_start_us", "server_private_kb"):
+            del self.stats[name][:-999]          # the last thousand servers are enough
         self.stats["server_start_us"].append((time.perf_counter_ns() - srv.start_ns) // 1000)
         libs = {}
         try:
@@ -332,5 +345,4 @@ class WarmPool:
             pass
 
 
-_ALL_SIGNALS = frozenset(s for s in __import__("signal").valid_signals()
-                         if int(s) not in (9, 19))
+_ALL_SIGNALS = frozenset(s for s in signal.valid_signals() if int(s) not in (9, 19))
