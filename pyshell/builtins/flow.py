@@ -163,6 +163,8 @@ def exec_builtin(sh, argv) -> int:
         new_argv[0] = "-" + new_argv[0]
     if "EXIT" in sh.traps:
         sh.traps.pop("EXIT", None)
+    from pyshell.interp.executor import prepare_exec
+    prepare_exec()
     try:
         os.execve(path, new_argv, env)
     except OSError as exc:

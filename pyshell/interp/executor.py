@@ -701,6 +701,7 @@ class Interp:
 
     def _exec_in_place(self, path, argv, env) -> None:
         """`-c`'s last command: replace the shell, as bash does (no fork, no wait)."""
+        prepare_exec()
         try:
             os.execve(path, argv, env)
         except OSError:
@@ -1587,6 +1588,14 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
     os.close(fd)
     return b"".join(chunks)
+
+
+def prepare_exec() -> None:
+    """Before the shell execve()s itself: let the launcher end its helper processes."""
+    from pyshell import launch
+    hook = getattr(launch, "prepare_exec", None)
+    if hook is not None:
+        hook()
 
 
 def _fcntl_dup(fd: int, low: int) -> int:

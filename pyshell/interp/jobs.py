@@ -74,19 +74,21 @@ class Jobs:
         pending = [p for p in self.children if p not in self.procsubs]
         if not pending:
             return None
+        # Poll our own children only: waitpid(-1) could reap the launcher's warm
+        # processes, which are children of the shell too.
+        import time
+        delay = 0.0005
         while True:
-            try:
-                pid, raw = os.waitpid(-1, 0)
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                return None
-            status = decode_status(raw)
-            if pid in self.children and pid not in self.procsubs:
-                del self.children[pid]
-                return pid, status
-            if pid in self.children:
-                self.children[pid] = status
+            for pid in pending:
+                try:
+                    done, raw = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    done, raw = pid, 0
+                if done:
+                    del self.children[pid]
+                    return pid, decode_status(raw)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
 
     def reap(self) -> None:
         """Collect finished children without blocking (keeps the process table clean)."""
