@@ -228,13 +228,8 @@ def _regex_match(sh, subject: str, word) -> bool:
     return True
 
 
-_ERE_CLASSES = {
-    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z",
-    "lower": "a-z", "space": " \\t\\n\\r\\f\\v", "blank": " \\t",
-    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
-    "xdigit": "0-9A-Fa-f", "cntrl": "\\x00-\\x1f\\x7f", "print": "\\x20-\\x7e",
-    "graph": "\\x21-\\x7e", "word": "\\w",
-}
+_ERE_CLASS_NAMES = frozenset("alpha digit alnum upper lower space blank punct xdigit "
+                             "cntrl print graph".split())
 
 
 def _ere_bracket(text: str, i: int):
@@ -256,9 +251,10 @@ def _ere_bracket(text: str, i: int):
                 return None
             name = text[j + 2:close]
             if text[j + 1] == ":":
-                if name not in _ERE_CLASSES:
+                if name not in _ERE_CLASS_NAMES:
                     return None
-                out.append(_ERE_CLASSES[name])
+                from pyshell.interp.pattern import class_body
+                out.append(class_body(name))
             else:
                 out.append(re.escape(name))
             j = close + 2

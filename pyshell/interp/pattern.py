@@ -10,13 +10,38 @@ import os
 import re
 from functools import lru_cache
 
-_CLASSES = {
-    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z",
-    "lower": "a-z", "space": " \\t\\n\\r\\f\\v", "blank": " \\t",
+
+def _letters(test) -> str:
+    """Non-ASCII letters of the Latin, Greek and Cyrillic blocks passing `test`, escaped
+    for a regex class: in the C.UTF-8 locale bash's [[:alpha:]] etc. match them too."""
+    chars = [chr(c) for r in ((0xC0, 0x250), (0x370, 0x530)) for c in range(*r)
+             if test(chr(c))]
+    return "".join(re.escape(c) for c in chars)
+
+
+_ASCII_CLASSES = {
+    "digit": "0-9", "space": "\\s", "blank": " \\t",
     "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
-    "xdigit": "0-9A-Fa-f", "cntrl": "\\x00-\\x1f\\x7f", "print": "\\x20-\\x7e",
-    "graph": "\\x21-\\x7e", "word": "\\w",
+    "xdigit": "0-9A-Fa-f", "cntrl": "\\x00-\\x1f\\x7f",
+    "print": "\\x20-\\x7e\\xa0-\\U0010ffff", "graph": "\\x21-\\x7e\\xa1-\\U0010ffff",
+    "word": "\\w",
 }
+
+
+@lru_cache(maxsize=None)
+def class_body(name: str) -> str:
+    """The regex class body for [[:name:]] ("" for an unknown class), built lazily."""
+    if name in _ASCII_CLASSES:
+        return _ASCII_CLASSES[name]
+    if name in ("alpha", "alnum"):
+        return ("a-zA-Z0-9" if name == "alnum" else "a-zA-Z") + _letters(str.isalpha)
+    if name == "upper":
+        return "A-Z" + _letters(str.isupper)
+    if name == "lower":
+        return "a-z" + _letters(str.islower)
+    return ""
+
+
 _EXT_OPS = "?*+@!"
 
 
@@ -105,7 +130,7 @@ def _bracket(p: str, i: int, end: int) -> str:
         if c == "[" and j + 1 < stop and p[j + 1] == ":":
             close = p.find(":]", j + 2)
             if 0 <= close < stop:
-                items.append(_CLASSES.get(p[j + 2:close], ""))
+                items.append(class_body(p[j + 2:close]))
                 j = close + 2
                 continue
         if c == "[" and j + 1 < stop and p[j + 1] in ".=":
