@@ -56,6 +56,21 @@ def _quote_q(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+def _upper(text: str) -> str:
+    """Upper case one character at a time, as towupper does (ß stays ß)."""
+    up = text.upper()
+    if len(up) == len(text):
+        return up
+    return "".join(c if len(c.upper()) != 1 else c.upper() for c in text)
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower()[0] for c in text)  # İ -> i, as towlower
+
+
 def _dq_quote(value: str) -> str:
     return '"' + "".join("\\" + c if c in '"\\$`' else c for c in value) + '"'
 
@@ -762,7 +777,7 @@ class Expander:
         if op in ("^", "^^", ",", ",,"):
             pat = self._op_pattern(p.arg, quoted)
             upper = op[0] == "^"
-            conv = str.upper if upper else str.lower
+            conv = _upper if upper else _lower
             if len(op) == 1:
                 if value and (not pat or P.match(pat, value[0], extglob)):
                     return conv(value[0]) + value[1:]
@@ -778,11 +793,11 @@ class Expander:
         if op == "@P":
             return self._prompt(value)
         if op == "@U":
-            return value.upper()
+            return _upper(value)
         if op == "@u":
-            return value[:1].upper() + value[1:]
+            return _upper(value[:1]) + value[1:]
         if op == "@L":
-            return value.lower()
+            return _lower(value)
         if op == "@a":
             var = self.state.lookup(name)
             return "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
