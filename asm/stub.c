@@ -4,10 +4,11 @@
  * /dev/null on fds 0-2 and the target's loader-relevant environment (LD_*, GLIBC_TUNABLES,
  * MALLOC_*) as its environment. It maps TARGET and its PT_INTERP like the kernel would,
  * builds an initial stack whose AT_ENTRY is stub_trap and jumps to ld.so. ld.so relocates
- * the program and runs its constructors, then "starts" it at stub_trap: the process is now
- * a warm image, stopped just before the program's _start.
+ * the program and runs its libraries' constructors, then "starts" it at stub_trap: the
+ * process is now a warm image, stopped just before the program's _start (the program's
+ * own constructors run later, in each child, from _start as usual).
  *
- * From there it serves requests from the shell (protocol: pyshell/launch/warm.py). Each
+ * From there it serves requests from the shell (protocol: pyshell/_loader.pyx). Each
  * request makes a clone(CLONE_PARENT) child - a direct child of the shell, like a fork/exec
  * child - that installs exactly the requested argv, env, fds, cwd, umask, rlimits, signal
  * dispositions and mask and process group, patches the glibc state that was read from the
