@@ -12,6 +12,7 @@ node itself (Simple, If, ...).
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 
 from pyshell.errors import Incomplete, ParseError
@@ -37,6 +38,7 @@ DECL_BUILTINS = frozenset(("declare", "typeset", "local", "export", "readonly"))
 W, OP, R, NL, EOF = "W", "OP", "R", "NL", "EOF"
 
 MSG_EOF = "syntax error: unexpected end of file"
+_RECURSION_LIMIT = 12000
 MSG_EOF_PAREN = "unexpected EOF while looking for matching `)'"
 
 
@@ -83,6 +85,7 @@ class Parser(WordLexer, CondParser):
         self.interactive = False  # unterminated here-documents are Incomplete
         self.spliced = 0          # characters added to the source by alias expansion
         self.cache: dict = {}
+        self.memo: dict = {}      # scanned substitutions by position (see _scan_dollar)
         self.eof_stack: list = [MSG_EOF]
         self.warnings: list = []  # (line, message)
         self._nl = None
@@ -1004,6 +1007,7 @@ class Parser(WordLexer, CondParser):
         self.src = self.src[:start] + text + self.src[end:]
         self.n = len(self.src)
         self.cache = {}
+        self.memo = {}
         self._nl = None
         for k, v in list(self._alias_ends.items()):
             if v > start:
@@ -1089,11 +1093,19 @@ class CommandReader:
         if self.interactive and p.src.endswith("\\\n") and p.pos < p.n:
             # a trailing backslash-newline asks for a continuation line
             raise Incomplete(MSG_EOF, p._eof_line())
+        p.memo = {}
+        if sys.getrecursionlimit() < _RECURSION_LIMIT:
+            # each nesting level costs a few Python frames (pure Python calls, which do
+            # not use the C stack on 3.11+): allow bash-like depths
+            sys.setrecursionlimit(_RECURSION_LIMIT)
         try:
             return p.parse_top()
         except ArrayAssignError as exc:
             self.seek(exc.resume_offset)
             raise
+        except RecursionError:
+            line = p._loc(min(p.pos, p.n))[0]
+            raise ParseError("syntax error: nesting too deep", line, None) from None
 
 
 def parse(source: str, context: ParseContext | None = None, first_line: int = 1) -> A.Seq:

@@ -385,7 +385,27 @@ class WordLexer:
     # ------------------------------------------------------------ expansions
 
     def _scan_dollar(self, pos: int, in_dq: bool = False) -> tuple:
-        """`pos` at a `$`. Returns (node, end) or (None, pos) for a literal dollar."""
+        """`pos` at a `$`. Returns (node, end) or (None, pos) for a literal dollar.
+
+        Finding where `$((` or `${` ends may scan nested substitutions speculatively, so
+        results (and errors) of `$(`/`$((`/`${` are remembered by position: without that,
+        nested `$((` would be scanned an exponential number of times."""
+        if self.src.startswith(("$(", "${"), pos):
+            key = (pos, in_dq)
+            memo = self.memo
+            hit = memo.get(key)
+            if hit is None:
+                try:
+                    hit = self._scan_dollar_uncached(pos, in_dq)
+                except ParseError as exc:
+                    hit = exc
+                memo[key] = hit
+            if isinstance(hit, ParseError):
+                raise hit
+            return hit
+        return self._scan_dollar_uncached(pos, in_dq)
+
+    def _scan_dollar_uncached(self, pos: int, in_dq: bool) -> tuple:
         src, n = self.src, self.n
         i = pos + 1
         if i >= n:
@@ -650,7 +670,7 @@ class WordLexer:
             elif c == "$" and i + 1 < n and src[i + 1] in "({[":
                 try:
                     _, i = self._scan_dollar(i)
-                except Exception:
+                except ParseError:
                     return None
                 continue
             elif c == "'":
@@ -658,13 +678,13 @@ class WordLexer:
             elif c == '"':
                 try:
                     _, i = self._scan_dq(i)
-                except Exception:
+                except ParseError:
                     return None
                 continue
             elif c == "`":
                 try:
                     _, i = self._scan_backquote(i)
-                except Exception:
+                except ParseError:
                     return None
                 continue
             i += 1
