@@ -680,6 +680,27 @@ def _split_read(chars, escaped, ifs: str, count: int) -> list:
     return fields
 
 
+def _tty_mode(fd: int, silent: bool, raw: bool):
+    """On a terminal, -s turns echo off and -n/-N read characters without waiting for
+    a newline. Returns the attributes to restore, or None."""
+    if not (silent or raw) or not os.isatty(fd):
+        return None
+    import termios
+    try:
+        saved = termios.tcgetattr(fd)
+        attrs = termios.tcgetattr(fd)
+        if silent:
+            attrs[3] &= ~termios.ECHO
+        if raw:
+            attrs[3] &= ~termios.ICANON
+            attrs[6][termios.VMIN] = 1
+            attrs[6][termios.VTIME] = 0
+        termios.tcsetattr(fd, termios.TCSADRAIN, attrs)
+        return saved
+    except termios.error:
+        return None
+
+
 @builtin("read")
 def read(sh, argv) -> int:
     parsed = _read_options(sh, argv)
@@ -730,6 +751,7 @@ def read(sh, argv) -> int:
     if opts["p"] is not None and os.isatty(fd):
         sh.write(2, opts["p"])
     delim = opts["d"][:1] if opts["d"] else "\0"
+    saved_tty = _tty_mode(fd, silent=opts["s"], raw=limit is not None)
     try:
         if limit is None and timeout is None and len(delim.encode()) == 1:
             chars, escaped, eof = _read_line_fast(fd, delim, opts["r"])
@@ -741,6 +763,10 @@ def read(sh, argv) -> int:
         chars, escaped, eof = [], [], False
     else:
         status = 1 if eof else 0
+    finally:
+        if saved_tty is not None:
+            import termios
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved_tty)
     state = sh.state
     ifs = state.get("IFS")
     if ifs is None:
