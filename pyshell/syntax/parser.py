@@ -261,6 +261,14 @@ class Parser(WordLexer, CondParser):
                 text = src[i:end]
                 check = text.lstrip("\t") if hd.strip_tabs else text
                 i = end + 1 if j >= 0 else n
+                if not hd.quoted:
+                    # backslash-newline joins lines before the delimiter test
+                    while check.endswith("\\") and i < n and \
+                            (len(check) - len(check.rstrip("\\"))) % 2 == 1:
+                        j = src.find("\n", i)
+                        end = n if j < 0 else j
+                        check = check[:-1] + src[i:end]
+                        i = end + 1 if j >= 0 else n
                 if check == hd.delimiter:
                     found = True
                     break
