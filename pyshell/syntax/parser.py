@@ -39,6 +39,10 @@ W, OP, R, NL, EOF = "W", "OP", "R", "NL", "EOF"
 
 MSG_EOF = "syntax error: unexpected end of file"
 _RECURSION_LIMIT = 12000
+if sys.getrecursionlimit() < _RECURSION_LIMIT:
+    # Each nesting level costs a few Python frames (pure Python calls, which do not use
+    # the C stack on 3.11+): allow bash-like nesting depths.
+    sys.setrecursionlimit(_RECURSION_LIMIT)
 MSG_EOF_PAREN = "unexpected EOF while looking for matching `)'"
 
 
@@ -1102,10 +1106,6 @@ class CommandReader:
             # a trailing backslash-newline asks for a continuation line
             raise Incomplete(MSG_EOF, p._eof_line())
         p.memo = {}
-        if sys.getrecursionlimit() < _RECURSION_LIMIT:
-            # each nesting level costs a few Python frames (pure Python calls, which do
-            # not use the C stack on 3.11+): allow bash-like depths
-            sys.setrecursionlimit(_RECURSION_LIMIT)
         try:
             return p.parse_top()
         except ArrayAssignError as exc:
