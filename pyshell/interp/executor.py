@@ -774,10 +774,15 @@ class Interp:
                 except ShellError as exc:
                     self.error(exc.message)
                     return 1
+            return_trap = self.traps.get("RETURN")
             try:
                 status = self.execute(fdef.body)
             except ReturnFunc as ret:
                 status = ret.status
+            after = self.traps.get("RETURN")
+            # RETURN traps are not inherited: only one set during this call fires
+            if after and (after is not return_trap or "functrace" in st.options):
+                self.eval_string(after, "trap")
         finally:
             if frame is not None:
                 self.redirector.restore(frame)
