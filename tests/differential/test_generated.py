@@ -1,5 +1,5 @@
 """Generated differential tests: quoting, word splitting, parameter operators, arithmetic,
-and random token soup.
+structured programs and random token soup.
 
 Each example is a small script run under bash and pywarmsh; stdout, stderr and status
 must match. Examples are derandomized so a run is reproducible; set
@@ -219,3 +219,43 @@ def test_token_soup_never_tracebacks(tokens):
             (expected.status, expected.stdout) != (actual.status, actual.stdout)):
         pytest.fail("token soup differs\n" + describe(case, expected, actual, SUT),
                     pytrace=False)
+
+
+# ---------------------------------------------------------------- structured programs
+# Valid scripts built from ordinary constructs (bounded loops only), to compare the
+# semantics of their combinations: status propagation, scoping, redirections, pipelines.
+SIMPLE_STATEMENTS = [
+    'echo "x=$x"', "echo $? $#", "x=a", "x='b c'", "x=$((${#x} + 1))", "true", "false",
+    "(exit 3)", 'printf "%s|" $x; echo', "set -- p q", "shift", "local y=1 2>/dev/null",
+    "echo out >&2", "cat f 2>/dev/null", "echo $x >> f", "read -r x < f", "unset x",
+    "x=$(echo sub; false)", "! true", "return 2 2>/dev/null", "break 2>/dev/null",
+]
+CONDITIONS = ['[ "$x" = a ]', "true", "false", 'test -n "$x"', "grep -q a f 2>/dev/null",
+              "[ $# -gt 0 ]", "(exit 1)"]
+
+
+def structured(depth: int):
+    simple = st.sampled_from(SIMPLE_STATEMENTS)
+    if depth == 0:
+        return simple
+    body = st.lists(structured(depth - 1), min_size=1, max_size=3).map("; ".join)
+    cond = st.sampled_from(CONDITIONS)
+    return st.one_of(
+        simple,
+        st.tuples(cond, body, body).map(lambda t: f"if {t[0]}; then {t[1]}; else {t[2]}; fi"),
+        body.map(lambda b: f"for i in 1 2; do {b}; done"),
+        st.tuples(cond, body).map(lambda t: f"while {t[0]}; do {t[1]}; break; done"),
+        body.map(lambda b: f"f() {{ {b}; }}; f arg; echo \"f=$?\""),
+        body.map(lambda b: f"( {b} ); echo \"sub=$?\""),
+        body.map(lambda b: f"{{ {b}; }} > g; echo \"grp=$?\"; cat g"),
+        body.map(lambda b: f"{{ {b}; }} | tr a-z A-Z; echo \"pipe=$?\""),
+        st.tuples(simple, simple, simple).map(lambda t: f"{t[0]} && {t[1]} || {t[2]}"),
+        body.map(lambda b: f'case "$x" in a*) {b};; *) echo other;; esac'),
+        body.map(lambda b: f'v=$( {b} ); echo "v=[$v] $?"'),
+    )
+
+
+@SETTINGS
+@given(st.lists(structured(2), min_size=1, max_size=4))
+def test_structured_programs(statements):
+    check("echo a > f\nx=a\n" + "\n".join(statements) + "\necho \"end $? x=$x\"\n")
