@@ -28,6 +28,7 @@ class Shell:
 
     def _init_variables(self) -> None:
         st = self.state
+        st.globals.pop("_", None)  # $_ is the interpreter's (last argument of a command)
         from pyshell import BASH_COMPAT_VERSION
         defaults = {
             "IFS": " \t\n", "PS4": "+ ", "PS2": "> ", "PS1": "\\s-\\v\\$ ", "OPTIND": "1",

@@ -138,6 +138,8 @@ class Interp:
         self._sandbox_cache: dict = {}
         self.state.arith_eval = self._arith_text
         self.state.dynamic.setdefault("BASH_SUBSHELL", lambda: str(self.subshell_level))
+        self.last_arg = ""                   # $_: last word of the previous command
+        self.state.dynamic.setdefault("_", lambda: self.last_arg)
         self._dispatch = {
             ast.Simple: self.exec_simple,
             ast.Pipeline: self.exec_pipeline,
@@ -473,10 +475,10 @@ class Interp:
         st.lineno = node.line
         mark = len(self.procsub_fds)
         self.last_cmdsub_status = None
+        last_arg = ""
         try:
             if not node.words:
-                status = self._assign_only(node)
-                return status
+                return self._assign_only(node)
             try:
                 if node.decl_assigns:
                     argv = self._expand_decl_words(node)
@@ -489,6 +491,7 @@ class Interp:
                 return exc.status
             if not argv:
                 return self._assign_only(node)
+            last_arg = argv[-1]
             name = argv[0]
             func = st.functions.get(name)
             fn = None if func is not None else _builtins.lookup(name)
@@ -496,6 +499,7 @@ class Interp:
                 return Started(self.fork(lambda: self._run_resolved(node, argv, func, fn)))
             return self._run_resolved(node, argv, func, fn, async_)
         finally:
+            self.last_arg = last_arg if type(last_arg) is str else last_arg.name
             if len(self.procsub_fds) > mark:
                 self._close_procsubs(mark)
 
