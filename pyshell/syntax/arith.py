@@ -7,6 +7,7 @@ so syntax errors are found in the same order and report the same "error token"
 Tree nodes (tuples, first item is the kind):
     ("num", value)
     ("var", name, subscript_text_or_None, errtok)
+    ("lvar", ...)              a name right before `=`: its value reads as 0, as in bash
     ("pre", "+"|"-", var)      ++x / --x
     ("post", "+"|"-", var)     x++ / x--
     ("un", op, operand)        - + ! ~
@@ -28,6 +29,9 @@ class ArithSyntaxError(Exception):
         super().__init__(message)
         self.message = message
         self.token = token
+        # bash evaluates while it parses: the complete operands to the left of the
+        # error (outermost first once reversed) run before the error is reported
+        self.pending = []
         # for a bad integer constant bash shows the expression only up to that constant
         self.shown = shown
 
@@ -148,7 +152,13 @@ class _Parser:
                 q = r + 1
             self.pos = q
             self.tok = "STR"
-            self.val = (name, sub, text[p:])
+            # bash does not evaluate a name followed by `=` (an assignment's target)
+            r = q
+            while r < n and text[r] in _WS:
+                r += 1
+            lvalue = r + 1 < n and text[r] == "=" and text[r + 1] != "=" or \
+                r + 1 == n and text[r] == "="
+            self.val = (name, sub, text[p:], lvalue)
             return
         if "0" <= c <= "9":
             q = p + 1
@@ -203,28 +213,38 @@ class _Parser:
         return text[p:]
 
     # ------------------------------------------------------------- grammar
+    @staticmethod
+    def _after(done, step):
+        """Run a parse step; if it fails, the already parsed `done` is evaluated first."""
+        try:
+            return step()
+        except ArithSyntaxError as exc:
+            exc.pending.append(done)
+            raise
+
     def parse(self):
         self.next()
         if self.tok == _EOF:
             return ("num", 0)
         node = self.comma()
         if self.tok != _EOF:
-            self.error("syntax error in expression")
+            self._after(node, lambda: self.error("syntax error in expression"))
         return node
 
     def comma(self):
         node = self.assign()
         while self.tok == ",":
             self.next()
-            node = ("comma", node, self.assign())
+            node = ("comma", node, self._after(node, self.assign))
         return node
 
     def assign(self):
         node = self.cond()
         tok = self.tok
         if tok in _ASSIGN_OPS:
-            if node[0] != "var" or self.prev != "STR":
-                self.error("attempted assignment to non-variable")
+            if node[0] not in ("var", "lvar") or self.prev != "STR":
+                self._after(node, lambda: self.error("attempted assignment to non-variable"))
+            node = ("var",) + node[1:]
             errtok = self.rest_after_op()
             self.next()
             value = self.assign()
@@ -234,31 +254,34 @@ class _Parser:
     def cond(self):
         node = self.lor()
         if self.tok == "?":
-            self.next()
-            if self.tok in (_EOF, ":"):
-                self.error("expression expected")
-            yes = self.comma()
-            if self.tok != ":":
-                self.error("`:' expected for conditional expression")
-            self.next()
-            if self.tok == _EOF:
-                self.error("expression expected")
-            no = self.cond()
-            return ("cond", node, yes, no)
+            return self._after(node, lambda: self._cond_rest(node))
         return node
+
+    def _cond_rest(self, node):
+        self.next()
+        if self.tok in (_EOF, ":"):
+            self.error("expression expected")
+        yes = self.comma()
+        if self.tok != ":":
+            self.error("`:' expected for conditional expression")
+        self.next()
+        if self.tok == _EOF:
+            self.error("expression expected")
+        no = self._after(("cond", node, yes, ("num", 0)), self.cond)
+        return ("cond", node, yes, no)
 
     def lor(self):
         node = self.land()
         while self.tok == "||":
             self.next()
-            node = ("or", node, self.land())
+            node = ("or", node, self._after(node, self.land))
         return node
 
     def land(self):
         node = self.bor()
         while self.tok == "&&":
             self.next()
-            node = ("and", node, self.bor())
+            node = ("and", node, self._after(node, self.bor))
         return node
 
     def _binary(self, ops, sub):
@@ -267,7 +290,7 @@ class _Parser:
             op = self.tok
             errtok = self.rest_after_op()
             self.next()
-            node = ("bin", op, node, sub(), errtok)
+            node = ("bin", op, node, self._after(node, sub), errtok)
         return node
 
     def bor(self):
@@ -298,7 +321,7 @@ class _Parser:
         node = self.unary()
         if self.tok == "**":
             self.next()
-            right = self.power()
+            right = self._after(node, self.power)
             # bash reports a negative exponent at the last token read
             node = ("bin", "**", node, right, self.text[self.lasttp:])
         return node
@@ -316,7 +339,7 @@ class _Parser:
             self.next()
             if self.tok != "STR":
                 self.error("identifier expected after pre-increment or pre-decrement")
-            name, sub, errtok = self.val
+            name, sub, errtok, _ = self.val
             self.next()
             return ("pre", tok[3], ("var", name, sub, errtok))
         if tok == "(":
@@ -331,8 +354,8 @@ class _Parser:
             self.next()
             return ("num", value)
         if tok == "STR":
-            name, sub, errtok = self.val
-            node = ("var", name, sub, errtok)
+            name, sub, errtok, lvalue = self.val
+            node = ("lvar" if lvalue else "var", name, sub, errtok)
             self.next()
             if self.tok in ("POST+", "POST-"):
                 node = ("post", self.tok[4], node)

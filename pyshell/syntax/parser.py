@@ -913,21 +913,26 @@ class Parser(WordLexer, CondParser):
             if c in ";&|(<>" and not (c in "<>" and src.startswith("(", i + 1)):
                 tok = self._lex(i)
                 self._unexpected(tok)
-            word, end = self.read_word(i)
-            item = A.ArrayItem(word, line=word.line, col=word.col)
-            text = word.text
-            if text.startswith("["):
+            if c == "[":
+                # `[key]=value`: bash reads the key up to its matching `]`, blanks and
+                # all, then the value as a word
                 close = self._subscript_end(i + 1)
-                if close is not None and close < end:
+                if close is not None:
                     k = close + 1
                     append = src.startswith("+=", k)
                     if append:
                         k += 1
                     if src.startswith("=", k):
+                        value, end = self.read_word(k + 1)
+                        line, col = self._loc(i)
+                        item = A.ArrayItem(self._assign_value(k + 1, end), append=append,
+                                           line=line, col=col)
                         item.key = self._arith_word(i + 1, close, subscript=True)
-                        item.append = append
-                        item.value = self._assign_value(k + 1, end)
-            items.append(item)
+                        items.append(item)
+                        i = end
+                        continue
+            word, end = self.read_word(i)
+            items.append(A.ArrayItem(word, line=word.line, col=word.col))
             i = end
 
     def _simple(self):

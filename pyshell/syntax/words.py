@@ -462,7 +462,7 @@ class WordLexer:
         p.name = src[i:nm_end]
         i = nm_end
         if at(i) == "[" and NAME_RE.fullmatch(p.name):
-            close = self._subscript_end(i + 1)
+            close = self._subscript_end(i + 1, in_braces=True)
             if close is None:
                 return self._bad_substitution(pos, in_dq)
             p.subscript = self._arith_word(i + 1, close, subscript=True)
@@ -583,8 +583,9 @@ class WordLexer:
             i += 1
         self._eof_error("unexpected EOF while looking for matching `}'", start=start)
 
-    def _subscript_end(self, i: int):
-        """Index of the `]` closing a subscript whose text starts at i."""
+    def _subscript_end(self, i: int, in_braces: bool = False):
+        """Index of the `]` closing a subscript whose text starts at i (None if there is
+        none; inside ${...}, none past its `}`)."""
         src, n = self.src, self.n
         depth = 0
         while i < n:
@@ -592,6 +593,8 @@ class WordLexer:
             if c == "\\":
                 i += 2
                 continue
+            if c == "}" and in_braces:
+                return None
             if c == "[":
                 depth += 1
             elif c == "]":
