@@ -66,6 +66,8 @@ def _compile_var(node):
     _, name, sub, errtok = node
     if sub is None:
         def get(state):
+            if state is None:
+                return 0
             value = state.get(name)
             if value is None:
                 if "nounset" in state.options:
@@ -74,11 +76,14 @@ def _compile_var(node):
             return _value_of(value, state)
 
         def put(state, value):
-            _assign_scalar(state, name, value)
+            if state is not None:
+                _assign_scalar(state, name, value)
         return get, put
 
     if sub in ("@", "*"):
         def get(state):
+            if state is None:
+                return 0
             arr = state.get_array(name)
             if not arr:
                 return 0
@@ -86,10 +91,13 @@ def _compile_var(node):
                              else next(iter(arr.values())), state)
 
         def put(state, value):
-            raise _EvalError("bad array subscript", errtok)
+            if state is not None:
+                raise _EvalError("bad array subscript", errtok)
         return get, put
 
     def get(state):
+        if state is None:
+            return 0
         key = _subscript_key(state, name, sub)
         arr = state.get_array(name)
         if arr is None:
@@ -103,6 +111,8 @@ def _compile_var(node):
         return 0 if value is None else _value_of(value, state)
 
     def put(state, value):
+        if state is None:
+            return
         key = _subscript_key(state, name, sub)
         _assign_element(state, name, key, value)
     return get, put
@@ -190,6 +200,8 @@ def _compile(node):
         return lambda ctx: value
     if kind == "var":
         return _compile_var(node)[0]
+    if kind == "lvar":
+        return lambda ctx: 0
     if kind == "bin":
         _, op, left, right, errtok = node
         lf, rf = _compile(left), _compile(right)
@@ -198,6 +210,13 @@ def _compile(node):
             return lambda ctx: wrap(lf(ctx) + rf(ctx))
         if op == "<":
             return lambda ctx: int(lf(ctx) < rf(ctx))
+        if op in ("/", "%"):
+            def divide(ctx):
+                a, b = lf(ctx), rf(ctx)
+                if ctx is None and b == 0:
+                    return 0  # bash ignores division by 0 in a skipped branch
+                return fn(a, b)
+            return divide
         return lambda ctx: fn(lf(ctx), rf(ctx))
     if kind == "un":
         _, op, operand = node
@@ -239,19 +258,44 @@ def _compile(node):
 
         def update(ctx):
             old = get(ctx)
-            v = fn(old, vf(ctx))
+            value = vf(ctx)
+            if ctx is None:
+                return 0
+            v = fn(old, value)
             put(ctx, v)
             return v
         return update
+    # the side bash skips is still evaluated with ctx None ("noeval"): no variables, no
+    # assignments, no division errors, but e.g. a negative exponent is still an error
     if kind == "and":
         lf, rf = _compile(node[1]), _compile(node[2])
-        return lambda ctx: int(bool(lf(ctx)) and bool(rf(ctx)))
+
+        def land(ctx):
+            if lf(ctx):
+                return int(bool(rf(ctx)))
+            rf(None)
+            return 0
+        return land
     if kind == "or":
         lf, rf = _compile(node[1]), _compile(node[2])
-        return lambda ctx: int(bool(lf(ctx)) or bool(rf(ctx)))
+
+        def lor(ctx):
+            if lf(ctx):
+                rf(None)
+                return 1
+            return int(bool(rf(ctx)))
+        return lor
     if kind == "cond":
         cf, yf, nf = (_compile(n) for n in node[1:])
-        return lambda ctx: yf(ctx) if cf(ctx) else nf(ctx)
+
+        def ternary(ctx):
+            if cf(ctx):
+                value = yf(ctx)
+                nf(None)
+                return value
+            yf(None)
+            return nf(ctx)
+        return ternary
     if kind == "comma":
         lf, rf = _compile(node[1]), _compile(node[2])
 
@@ -267,6 +311,18 @@ def _compiled(text: str):
     return _compile(parse(text))
 
 
+def _run_pending(pending: list, text: str, state) -> None:
+    """Evaluate the operands bash had already computed before its syntax error (its
+    errors, such as division by 0, are reported instead)."""
+    try:
+        for node in reversed(pending):
+            _compile(node)(state)
+    except _EvalError as exc:
+        if exc.token is None:
+            raise ArithError(exc.message)
+        raise ArithError(f'{text}: {exc.message} (error token is "{exc.token}")')
+
+
 def _evaluate(text: str, state, depth: int) -> int:
     if depth > _MAX_DEPTH:
         raise ArithError(f"{text}: expression recursion level exceeded "
@@ -274,6 +330,8 @@ def _evaluate(text: str, state, depth: int) -> int:
     try:
         return _compiled(text)(state)
     except ArithSyntaxError as exc:
+        if exc.pending:
+            _run_pending(exc.pending, text, state)
         shown = text if exc.shown is None else exc.shown
         raise ArithError(f'{shown}: {exc.message} (error token is "{exc.token}")')
     except _EvalError as exc:
