@@ -720,7 +720,10 @@ class Parser(WordLexer, CondParser):
         self.pos = name_tok.end
         nxt = self.peek()
         if nxt.kind == OP and nxt.value == "(":
-            return self._funcdef(tok, name_tok)
+            after = self.peek_at(nxt.end)
+            if after.kind == OP and after.value == ")":
+                return self._funcdef(tok, name_tok)
+            # `function f (cmd)`: the parenthesis opens a subshell body
         return self._funcdef_body(tok, name_tok)
 
     def _funcdef(self, start_tok, name_tok):
