@@ -677,7 +677,12 @@ class WordLexer:
                     return None
                 continue
             elif c == "'":
-                pass  # literal inside arithmetic
+                # quotes delimit text while scanning (the evaluator sees them)
+                j = src.find("'", i + 1)
+                if j < 0:
+                    self._eof_error("unexpected EOF while looking for matching `''", start=i)
+                i = j + 1
+                continue
             elif c == '"':
                 try:
                     _, i = self._scan_dq(i)
