@@ -229,6 +229,10 @@ SIMPLE_STATEMENTS = [
     "(exit 3)", 'printf "%s|" $x; echo', "set -- p q", "shift", "local y=1 2>/dev/null",
     "echo out >&2", "cat f 2>/dev/null", "echo $x >> f", "read -r x < f", "unset x",
     "x=$(echo sub; false)", "! true", "return 2 2>/dev/null", "break 2>/dev/null",
+    "eval 'echo ev $x'", 'cat <<< "$x"', "( set -e; false; echo no )", "x+=z",
+    "( trap 'echo t' EXIT; echo in )", 'echo "${x:-dflt}" ${x#?}',
+    'for a in "$@"; do echo "[$a]"; done', 'false & wait $!; echo "bg=$?"',
+    "IFS=: read -r p q <<< 'u:v:w'; echo \"$q\"",
 ]
 CONDITIONS = ['[ "$x" = a ]', "true", "false", 'test -n "$x"', "grep -q a f 2>/dev/null",
               "[ $# -gt 0 ]", "(exit 1)"]
