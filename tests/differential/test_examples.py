@@ -9,7 +9,8 @@ import pytest
 from .casefile import Case, CaseFile
 from .runner import REPO_ROOT, SUT_TIMEOUTS, bash_shell, describe, run_case, shell_under_test
 
-EXAMPLES = {"log_report.sh": ["300"], "build.sh": ["6"], "inventory_report.sh": ["2"]}
+EXAMPLES = {"log_report.sh": ["300"], "build.sh": ["6"], "inventory_report.sh": ["2"],
+            "word_freq.sh": ["500"]}
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
