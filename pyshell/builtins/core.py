@@ -552,3 +552,175 @@ def builtin_builtin(sh, argv) -> int:
         sh.error(f"builtin: {args[0]}: not a shell builtin")
         return 1
     return sh.call_builtin(fn, args)
+
+
+# ------------------------------------------------------------------- jobs kill
+
+@builtin("jobs")
+def jobs_builtin(sh, argv) -> int:
+    jobs = sh.jobs
+    args = argv[1:]
+    pids_only = long = False
+    while args and args[0].startswith("-") and len(args[0]) > 1:
+        arg = args.pop(0)
+        if arg == "--":
+            break
+        for letter in arg[1:]:
+            if letter == "p":
+                pids_only = True
+            elif letter == "l":
+                long = True
+            elif letter in "nrs":
+                pass
+            else:
+                sh.error(f"jobs: -{letter}: invalid option")
+                sh.write(2, "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command "
+                            "[args]\n")
+                return 2
+    jobs.reap()
+    pids = jobs.job_pids()
+    if args:
+        chosen = []
+        for spec in args:
+            pid = jobs.pid_of(spec) if spec.startswith("%") else \
+                (int(spec) if spec.isdigit() and int(spec) in pids else None)
+            if pid is None:
+                sh.error(f"jobs: {spec}: no such job")
+                return 1
+            chosen.append(pid)
+        pids = chosen
+    out = []
+    current = jobs.job_pids()
+    for pid in pids:
+        if pids_only:
+            out.append(f"{pid}\n")
+            continue
+        status = jobs.children.get(pid)
+        state = "Running" if status is None else ("Done" if status == 0 else f"Exit {status}")
+        mark = "+" if current and pid == current[-1] else \
+            "-" if len(current) > 1 and pid == current[-2] else " "
+        middle = f" {pid} " if long else "  "
+        out.append(f"[{jobs.numbers[pid]}]{mark}{middle}{state:<24}{jobs.texts[pid]}\n")
+        if status is not None:
+            jobs.forget(pid)
+    sh.write(1, "".join(out))
+    return 0
+
+
+def _signal_number(spec: str):
+    from pyshell.builtins.flow import _normalize_signal
+    import signal
+    name = _normalize_signal(spec)
+    if name is None or name in ("EXIT", "ERR", "DEBUG", "RETURN"):
+        return 0 if name == "EXIT" else None
+    return int(getattr(signal, "SIG" + name))
+
+
+KILL_USAGE = ("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or "
+              "kill -l [sigspec]\n")
+
+
+@builtin("kill")
+def kill_builtin(sh, argv) -> int:
+    import signal
+    args = argv[1:]
+    sig = signal.SIGTERM
+    if not args:
+        sh.write(2, KILL_USAGE)
+        return 2
+    first = args[0]
+    if first in ("-l", "-L"):
+        from pyshell.builtins.flow import _signal_table
+        table = _signal_table()
+        if len(args) == 1:
+            from pyshell.builtins.flow import trap_builtin
+            return trap_builtin(sh, ["trap", "-l"])
+        out = []
+        for spec in args[1:]:
+            if spec.isdigit():
+                num = int(spec)
+                num = num - 128 if num > 128 else num
+                name = table.get(num)
+                if name is None:
+                    sh.error(f"kill: {spec}: invalid signal specification")
+                    return 1
+                out.append(name + "\n")
+            else:
+                num = _signal_number(spec)
+                if num is None:
+                    sh.error(f"kill: {spec}: invalid signal specification")
+                    return 1
+                out.append(f"{num}\n")
+        sh.write(1, "".join(out))
+        return 0
+    if first in ("-s", "-n"):
+        if len(args) < 2:
+            sh.error(f"kill: {first}: option requires an argument")
+            return 2
+        num = _signal_number(args[1])
+        if num is None:
+            sh.error(f"kill: {args[1]}: invalid signal specification")
+            return 1
+        sig = num
+        args = args[2:]
+    elif first.startswith("-") and first != "--" and len(first) > 1 \
+            and not first[1:].lstrip("0123456789") == "" or \
+            (first.startswith("-") and first[1:].isdigit()):
+        num = _signal_number(first[1:])
+        if num is None:
+            sh.error(f"kill: {first[1:]}: invalid signal specification")
+            return 1
+        sig = num
+        args = args[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        sh.write(2, KILL_USAGE)
+        return 2
+    status = 0
+    for target in args:
+        if target.startswith("%"):
+            pid = sh.jobs.pid_of(target)
+            if pid is None:
+                sh.error(f"kill: {target}: no such job")
+                status = 1
+                continue
+        else:
+            try:
+                pid = int(target)
+            except ValueError:
+                sh.error(f"kill: {target}: arguments must be process or job IDs")
+                status = 1
+                continue
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            sh.error(f"kill: ({pid}) - No such process")
+            status = 1
+        except PermissionError:
+            sh.error(f"kill: ({pid}) - Operation not permitted")
+            status = 1
+        except OverflowError:
+            sh.error(f"kill: {target}: arguments must be process or job IDs")
+            status = 1
+    return status
+
+
+@builtin("disown")
+def disown_builtin(sh, argv) -> int:
+    jobs = sh.jobs
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if not args:
+        pids = jobs.job_pids()[-1:] if "-a" not in argv else jobs.job_pids()
+    else:
+        pids = []
+        for spec in args:
+            pid = jobs.pid_of(spec) if spec.startswith("%") else \
+                (int(spec) if spec.isdigit() else None)
+            if pid is None or not jobs.knows(pid):
+                sh.error(f"disown: {spec}: no such job")
+                return 1
+            pids.append(pid)
+    for pid in pids:
+        jobs.forget(pid)
+    return 0

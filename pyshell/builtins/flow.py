@@ -364,5 +364,23 @@ def _wait(sh, argv) -> int:
             sh.error(f"wait: pid {pid} is not a child of this shell")
             status = 127
             continue
+        text = jobs.texts.get(pid, "")
         status = jobs.wait(pid)
+        _report_killed(sh, pid, jobs.last_raw, text)
     return status
+
+
+def _report_killed(sh, pid: int, raw, text: str) -> None:
+    """bash's note when a job it waited for was killed by a signal."""
+    import signal
+    if raw is None or not os.WIFSIGNALED(raw):
+        return
+    sig = os.WTERMSIG(raw)
+    if sig in (signal.SIGINT, signal.SIGPIPE):
+        return
+    desc = signal.strsignal(sig) or f"Signal {sig}"
+    if os.WCOREDUMP(raw):
+        desc += " (core dumped)"
+    if text.endswith(" &"):
+        text = text[:-2]
+    sh.write(2, f"{sh.error_prefix()}{pid} {desc:<24}{text}\n")

@@ -1229,7 +1229,8 @@ class Interp:
             os.close(devnull)
         if isinstance(started, Started):
             self.state.last_bg_pid = started.pid
-            self.jobs.add(started.pid)
+            from pyshell.interp.printer import command_text
+            self.jobs.add(started.pid, text=command_text(cmd) + " &")
         self.jobs.reap()
         return 0
 

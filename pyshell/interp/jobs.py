@@ -43,35 +43,79 @@ class Jobs:
     def __init__(self):
         self.children: dict[int, int | None] = {}
         self.procsubs: set[int] = set()
+        self.numbers: dict[int, int] = {}  # pid -> job number (%N)
+        self.texts: dict[int, str] = {}    # pid -> command text for `jobs`
+        self.inherited: set[int] = set()   # a subshell lists its parent's jobs only
+        self.last_raw: int | None = None   # raw wait status of the last job waited for
 
-    def add(self, pid: int, procsub: bool = False) -> None:
+    def add(self, pid: int, procsub: bool = False, text: str = "") -> None:
         self.children[pid] = None
         if procsub:
             self.procsubs.add(pid)
+        else:
+            self.numbers[pid] = max(self.numbers.values(), default=0) + 1
+            self.texts[pid] = text
+
+    def job_pids(self) -> list:
+        """Background jobs (not process substitutions), oldest first."""
+        return [pid for pid in self.children if pid in self.numbers]
+
+    def pid_of(self, spec: str) -> int | None:
+        """%N, %%, %+, %-, %string -> pid."""
+        jobs = self.job_pids()
+        if not jobs:
+            return None
+        body = spec[1:]
+        if body in ("", "%", "+"):
+            return jobs[-1]
+        if body == "-":
+            return jobs[-2] if len(jobs) > 1 else jobs[-1]
+        if body.isdigit():
+            for pid in jobs:
+                if self.numbers[pid] == int(body):
+                    return pid
+            return None
+        for pid in reversed(jobs):
+            if self.texts.get(pid, "").startswith(body.lstrip("?")) or \
+                    (body.startswith("?") and body[1:] in self.texts.get(pid, "")):
+                return pid
+        return None
+
+    def forget(self, pid: int) -> None:
+        self.inherited.discard(pid)
+        self.children.pop(pid, None)
+        self.procsubs.discard(pid)
+        self.numbers.pop(pid, None)
+        self.texts.pop(pid, None)
 
     def knows(self, pid: int) -> bool:
         return pid in self.children
 
     def wait(self, pid: int) -> int:
+        self.last_raw = None
+        if pid in self.inherited:
+            return 127
         status = self.children.get(pid)
         if status is None:
-            status = wait_pid(pid)
-        self.children.pop(pid, None)
-        self.procsubs.discard(pid)
+            raw = wait_pid_raw(pid)
+            self.last_raw = raw
+            status = 127 if raw is None else decode_status(raw)
+        self.forget(pid)
         return status
 
     def wait_all(self) -> None:
         for pid in list(self.children):
-            if pid not in self.procsubs:
+            if pid not in self.procsubs and pid not in self.inherited:
                 self.wait(pid)
 
     def wait_any(self) -> tuple[int, int] | None:
         """wait -n: the next job to finish, as (pid, status); None when none is left."""
         for pid, status in list(self.children.items()):
             if status is not None and pid not in self.procsubs:
-                del self.children[pid]
+                self.forget(pid)
                 return pid, status
-        pending = [p for p in self.children if p not in self.procsubs]
+        pending = [p for p in self.children
+                   if p not in self.procsubs and p not in self.inherited]
         if not pending:
             return None
         # Poll our own children only: waitpid(-1) could reap the launcher's warm
@@ -85,7 +129,7 @@ class Jobs:
                 except ChildProcessError:
                     done, raw = pid, 0
                 if done:
-                    del self.children[pid]
+                    self.forget(pid)
                     return pid, decode_status(raw)
             time.sleep(delay)
             delay = min(delay * 2, 0.02)
@@ -93,7 +137,7 @@ class Jobs:
     def reap(self) -> None:
         """Collect finished children without blocking (keeps the process table clean)."""
         for pid, status in list(self.children.items()):
-            if status is not None:
+            if status is not None or pid in self.inherited:
                 continue
             try:
                 done, raw = os.waitpid(pid, os.WNOHANG)
@@ -104,6 +148,9 @@ class Jobs:
                 self.children[pid] = decode_status(raw)
 
     def forget_all(self) -> None:
-        """In a new subshell: the parent's children are not ours."""
-        self.children.clear()
+        """In a new subshell: the parent's children are not ours to wait for, but
+        `jobs` still lists them, as in bash."""
+        for pid in list(self.procsubs):
+            self.children.pop(pid, None)
         self.procsubs.clear()
+        self.inherited = set(self.children)
