@@ -156,9 +156,19 @@ class Parser(WordLexer, CondParser):
             except ParseError:
                 pass
             self.pos = saved
-        line = self._loc(tok.start)[0]
-        raise ParseError(f"syntax error near unexpected token `{text}'", line,
-                         self._line_text(tok.start))
+        at = tok.start
+        if tok.kind == W:
+            text = _display_token(text)
+            at = max(tok.start, tok.end - 1)  # bash has read the whole word
+        line = self._loc(at)[0]
+        context = self._line_text(at)
+        if self.pending:
+            # bash reads the pending here-documents before it reports the error
+            nl = self.src.find("\n", tok.start)
+            if nl >= 0:
+                end = self._read_heredocs(nl + 1)
+                line = self._loc(end - 1)[0]
+        raise ParseError(f"syntax error near unexpected token `{text}'", line, context)
 
     # ---------------------------------------------------------------- tokens
 
@@ -330,7 +340,7 @@ class Parser(WordLexer, CondParser):
                 self._unexpected(tok)
             return seq, tok.end
         except ParseError as exc:
-            exc.in_cmdsub = True
+            exc.cmdsub_depth = getattr(exc, "cmdsub_depth", 0) + 1
             raise
         finally:
             self.eof_stack.pop()
@@ -853,14 +863,17 @@ class Parser(WordLexer, CondParser):
     def _array_error(self, exc: ParseError) -> "ArrayAssignError":
         """bash reports a syntax error inside `name=( ... )`, drops the rest of that input
         line and goes on with the next one (status 1)."""
-        nested = getattr(exc, "in_cmdsub", False)
-        if nested and not isinstance(exc, Incomplete):
+        depth = getattr(exc, "cmdsub_depth", 0)
+        if depth and not isinstance(exc, Incomplete):
             return exc  # bash stops there as for any other syntax error
         err = ArrayAssignError(exc.message, exc.line, exc.context, exc.col, exc.followups)
         if isinstance(exc, Incomplete):
             err.resume_offset = self.n
+            # bash then also hits the end of input once per enclosing `$(`
             if not exc.message.endswith("`)'"):
-                err.followups.append((self._eof_line() + (1 if nested else 0), MSG_EOF))
+                err.followups.append((self._eof_line() + depth, MSG_EOF))
+            elif depth:
+                err.followups.append((self._eof_line(), MSG_EOF))
         else:
             nl = self._newlines()
             k = exc.line - self.first_line
@@ -1032,6 +1045,43 @@ class Parser(WordLexer, CondParser):
         for k, v in list(self._alias_ends.items()):
             if v > start:
                 self._alias_ends[k] = v + delta
+
+
+_ANSI_DISPLAY = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
+                 "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
+
+
+def _display_token(text: str) -> str:
+    """A word as bash shows it in `near unexpected token`: $'...' already decoded into
+    '...', and the whole token written $'...' when it holds control characters."""
+    if "$'" in text:
+        from pyshell.syntax.words import decode_ansi
+        out = []
+        i = 0
+        while i < len(text):
+            if text.startswith("$'", i):
+                j = i + 2
+                while j < len(text) and text[j] != "'":
+                    j += 2 if text[j] == "\\" else 1
+                out.append("'" + decode_ansi(text[i + 2:j]) + "'")
+                i = j + 1
+            elif text[i] == "\\":
+                out.append(text[i:i + 2])
+                i += 2
+            elif text[i] == "'":
+                j = text.find("'", i + 1)
+                j = len(text) if j < 0 else j
+                out.append(text[i:j + 1])
+                i = j + 1
+            else:
+                out.append(text[i])
+                i += 1
+        text = "".join(out)
+    if any(ord(c) < 32 or c == "\x7f" for c in text):
+        return "$'" + "".join(_ANSI_DISPLAY.get(c) or
+                              ("\\%03o" % ord(c) if ord(c) < 32 or c == "\x7f" else c)
+                              for c in text) + "'"
+    return text
 
 
 def _remove_quotes(raw: str) -> str:
