@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pyshell.errors import FatalShellError, ShellError
+from pyshell.interp.state import VarError
 from pyshell.syntax.arith import ArithSyntaxError, parse
 
 _MASK = (1 << 64) - 1
@@ -119,7 +120,6 @@ def _compile_var(node):
 
 
 def _assign_scalar(state, name: str, value: int) -> None:
-    from pyshell.interp.state import VarError
     try:
         state.set(name, str(value))
     except VarError as exc:
@@ -127,7 +127,6 @@ def _assign_scalar(state, name: str, value: int) -> None:
 
 
 def _assign_element(state, name: str, key, value: int) -> None:
-    from pyshell.interp.state import VarError
     try:
         state.set_element(name, key, str(value))
     except VarError as exc:
