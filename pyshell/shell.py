@@ -107,6 +107,8 @@ class Shell:
                 if self.formatter.mode in ("file", "stdin") and \
                         err.message.startswith("unexpected EOF while looking for matching"):
                     return st.last_status or 2  # bash keeps a failing $? here
+                if "conditional" in err.message and "`newline'" not in err.message:
+                    return st.last_status  # bash leaves [[ ]] syntax errors with $?
                 st.last_status = 2
                 return 2
             source.report_warnings()

@@ -274,6 +274,10 @@ class Interp:
         if node.time:
             return self._timed(node)
         cmds = node.commands
+        if not cmds:  # a lone `!`
+            status = 1 if node.negate else 0
+            self.state.pipestatus = [status]
+            return status
         if len(cmds) == 1:
             if node.negate:
                 status = 0 if self.guarded(cmds[0]) else 1
@@ -1197,6 +1201,7 @@ class Interp:
         """State changes when this process becomes a subshell of its parent."""
         import signal
         self.subshell_level += 1
+        self.loop_depth = 0  # break/continue do not reach the parent's loops
         self.capture = None
         self.pipe_stage = False
         self.jobs.forget_all()
@@ -1258,7 +1263,7 @@ class Interp:
         status = wait_pid(pid)
         self.last_cmdsub_status = status
         self.state.last_status = status
-        return data.decode("utf-8", "surrogateescape")
+        return self._cmdsub_text(data)
 
     def _capture_builtin(self, simple) -> str:
         saved = self.capture
@@ -1276,7 +1281,11 @@ class Interp:
             self.xtrace_depth -= 1
         self.last_cmdsub_status = status
         self.state.last_status = status
-        return "".join(out)
+        text = "".join(out)
+        if "\0" in text:
+            self.error("warning: command substitution: ignored null byte in input")
+            text = text.replace("\0", "")
+        return text
 
     def _capture_in_place(self, seq) -> str:
         """$(...) of a sandboxable body, without forking: its stdout is an anonymous
@@ -1304,7 +1313,7 @@ class Interp:
             data = _read_all(fd)
         self.last_cmdsub_status = status
         self.state.last_status = status
-        return data.decode("utf-8", "surrogateescape")
+        return self._cmdsub_text(data)
 
     def _cmdsub_body(self, seq) -> int:
         if "inherit_errexit" not in self.state.shopts:
@@ -1333,7 +1342,7 @@ class Interp:
         status = wait_pid(result.pid) if isinstance(result, Started) else result
         self.last_cmdsub_status = status
         self.state.last_status = status
-        return data.decode("utf-8", "surrogateescape")
+        return self._cmdsub_text(data)
 
     def _read_file_sub(self, redir) -> str:
         """$(< file): the file's contents, no subshell."""
@@ -1350,7 +1359,7 @@ class Interp:
             data, status = b"", 1
         self.last_cmdsub_status = status
         self.state.last_status = status
-        return data.decode("utf-8", "surrogateescape")
+        return self._cmdsub_text(data)
 
     def run_procsub(self, node) -> str:
         r, w = os.pipe()
