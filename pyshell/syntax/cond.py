@@ -56,7 +56,7 @@ class CondParser:
         if c in "();&|":
             op = _OP_RE.match(src, i).group()
             return _CTok("OP", op, i, i + len(op))
-        word, end = self.read_word(i)
+        word, end = self.read_word(i, braces=False)  # no brace expansion in [[ ]]
         if word.text == "]]":
             return _CTok("END", "]]", i, end, word)
         return _CTok("W", word.text, i, end, word)
@@ -154,7 +154,7 @@ class CondParser:
                     self._cond_fail(f"unexpected argument `{_text(arg)}' to conditional "
                                     "binary operator", arg)
                 if op.value in _PATTERN_OPS:
-                    right, end = self.read_word(arg.start, extglob=True)
+                    right, end = self.read_word(arg.start, extglob=True, braces=False)
                     self.pos = end
                 else:
                     right = arg.word

@@ -700,7 +700,7 @@ class Parser(WordLexer, CondParser):
             while True:
                 if tok.kind != W:
                     self._unexpected(tok)
-                patterns.append(tok.word)
+                patterns.append(self._unbraced(tok))
                 self.pos = tok.end
                 tok = self.peek()
                 if tok.kind == OP and tok.value == "|":
@@ -720,7 +720,13 @@ class Parser(WordLexer, CondParser):
                 tok = self._skip_newlines()
             items.append(A.CaseItem(patterns, body if body.items else None, term,
                                     line=il, col=ic))
-        return self._redirects_after(A.Case(wtok.word, items, line=line, col=col))
+        return self._redirects_after(A.Case(self._unbraced(wtok), items, line=line, col=col))
+
+    def _unbraced(self, tok: Token) -> A.Word:
+        """The token's word without brace expansion (case words and patterns)."""
+        if "{" not in tok.value:
+            return tok.word
+        return self.read_word(tok.start, braces=False)[0]
 
     def _function(self, tok):
         self.pos = tok.end

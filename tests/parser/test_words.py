@@ -187,3 +187,13 @@ def test_word_text_and_location():
     assert w.text == "'a b'$c"
     assert (w.line, w.col) == (1, 8)
     assert (w.parts[1].line, w.parts[1].col) == (1, 13)
+
+
+def test_no_brace_expansion_in_case_and_conditionals():
+    c = first("case {a,b} in {a,b}) ;; esac")
+    assert dump(c.word.parts) == "[Lit(text='{a,b}')]"
+    assert dump(c.items[0].patterns[0].parts) == "[Lit(text='{a,b}')]"
+    e = first("[[ {a,b} == {c,d} ]]").expr
+    assert dump(e.left.parts) == "[Lit(text='{a,b}')]"
+    assert dump(e.right.parts) == "[Lit(text='{c,d}')]"
+    assert type(first("for i in {1,2}; do :; done").words[0].parts[0]) is A.Brace
