@@ -1315,6 +1315,12 @@ class Interp:
         self.state.last_status = status
         return self._cmdsub_text(data)
 
+    def _cmdsub_text(self, data: bytes) -> str:
+        if b"\0" in data:
+            self.error("warning: command substitution: ignored null byte in input")
+            data = data.replace(b"\0", b"")
+        return data.decode("utf-8", "surrogateescape")
+
     def _cmdsub_body(self, seq) -> int:
         if "inherit_errexit" not in self.state.shopts:
             self.state.options.discard("errexit")
