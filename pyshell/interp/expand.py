@@ -192,15 +192,17 @@ class Expander:
             if a.array is not None:
                 self._assign_array(a, local)
             elif a.subscript is not None:
+                if not a.subscript.parts and not a.subscript.text:
+                    raise DiscardCommand(f"{a.name}[]: bad array subscript")
                 key = self._subscript_key(a.name, a.subscript)
-                if key is None:
-                    raise ShellError(f"{a.name}[{a.subscript.text}]: bad array subscript")
                 value = self.word(a.value) if a.value is not None else ""
                 state.set_element(a.name, key, value, append=a.append, local=local)
             else:
                 value = self.word(a.value) if a.value is not None else ""
                 state.set(a.name, value, append=a.append, local=local)
         except VarError as exc:
+            if exc.message.endswith("bad array subscript"):
+                raise DiscardCommand(exc.message)
             raise ShellError(exc.message)
 
     # ======================================================= brace expansion
@@ -610,6 +612,8 @@ class Expander:
             if name is None:
                 raise FatalShellError(f"{ref}: invalid variable name")
 
+        if sub is not None and not sub.parts and not sub.text:
+            raise DiscardCommand(f"${{{name}[]}}: bad substitution")
         whole = _all_subscript(sub)
         value, is_list = self._lookup(name, sub)
         at = is_list and (name == "@" or whole == "@")
