@@ -714,11 +714,11 @@ def read(sh, argv) -> int:
     if opts["a"] is not None and not opts["a"].isidentifier():
         sh.error(f"read: `{opts['a']}': not a valid identifier")
         return 1
-    try:
-        fd = int(opts["u"])
-    except ValueError:
-        sh.error(f"read: {opts['u']}: invalid file descriptor specification")
+    spec = str(opts["u"])
+    if not spec.isdigit() or not spec.isascii() or int(spec) >= 1 << 31:
+        sh.error(f"read: {spec}: invalid file descriptor specification")
         return 1
+    fd = int(spec)
     try:
         os.fstat(fd)
     except OSError as exc:
@@ -729,7 +729,7 @@ def read(sh, argv) -> int:
         if opts[key] is not None:
             try:
                 limit = int(opts[key])
-                if limit < 0:
+                if limit < 0 or limit >= 1 << 31:
                     raise ValueError
             except ValueError:
                 sh.error(f"read: {opts[key]}: invalid number")
@@ -738,9 +738,10 @@ def read(sh, argv) -> int:
     timeout = None
     if opts["t"] is not None:
         try:
-            timeout = float(opts["t"])
-            if timeout < 0:
+            if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", opts["t"]) or \
+                    float(opts["t"]) > 1e9:
                 raise ValueError
+            timeout = float(opts["t"])
         except ValueError:
             sh.error(f"read: {opts['t']}: invalid timeout specification")
             return 1
