@@ -200,6 +200,7 @@ class _PrintfState:
 
 
 _FLAGS = "-+ #0'"
+_MAX_FIELD = 1 << 31
 _INT_PREFIX = re.compile(r"[ \t\n]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)?")
 _LENGTH_MODIFIERS = "hlLjtz"
 
@@ -291,6 +292,13 @@ def _format(fmt: str, args: list, st: _PrintfState):
         if width.startswith("-"):
             flags += "-"
             width = width[1:]
+        if precision is not None and precision.startswith("-"):
+            precision = None  # a negative precision from `*` counts as none
+        if width and int(width) >= _MAX_FIELD or precision and int(precision) >= _MAX_FIELD:
+            # bash's printf(3) fails on such a field and prints nothing for it
+            if conv != "(":
+                next_arg()
+                continue
         spec = "%" + flags + width + ("." + precision if precision is not None else "")
         if conv == "s":
             arg = next_arg()
