@@ -631,6 +631,11 @@ class Interp:
         except OSError as exc:
             self.error(f"{argv[0]}: write error: {exc.strerror}")
             return 1
+        except WaitInterrupted:
+            raise
+        except Exception as exc:  # a bug in one builtin fails that command only
+            write_stderr(internal_error(exc))
+            return 1
 
     # ---------------------------------------------------------------- programs
     def find_program(self, name: str) -> str | None:
@@ -1124,7 +1129,10 @@ class Interp:
             st = self.state
             st.lineno = node.line
             if "xtrace" in st.options:
-                self._trace_line(f"(( {node.expr.text.strip()} ))")
+                text = node.expr.text
+                if _no_substitutions(node.expr.parts):
+                    text = self.expander.word(node.expr)
+                self._trace_line(f"(( {text} ))")
             value = self._arith_or_true(node.expr)
             return 1 if not value else 0
         status = self._with_redirs(node.redirs, run)
@@ -1565,6 +1573,19 @@ class Interp:
             self._trace_line(line)
         else:
             write_stderr(ps4 + line + "\n")
+
+
+def _no_substitutions(parts) -> bool:
+    """No command substitutions: expanding these parts again has no side effects."""
+    for p in parts:
+        if isinstance(p, (ast.CmdSub, ast.ProcSub, ast.ArithSub)):
+            return False
+        if isinstance(p, ast.DQ) and not _no_substitutions(p.parts):
+            return False
+        if isinstance(p, ast.Param) and (p.op in _ASSIGNING_OPS or p.arg is not None
+                                         and not _no_substitutions(p.arg.parts)):
+            return False
+    return True
 
 
 def _pure_literal(parts) -> bool:
