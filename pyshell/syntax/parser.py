@@ -32,7 +32,7 @@ RESERVED = frozenset(("if", "then", "else", "elif", "fi", "case", "esac", "for",
                       "while", "until", "do", "done", "function", "time", "{", "}", "!",
                       "[[", "]]", "coproc", "in"))
 # Reserved words that can only continue a construct: an error where a command starts.
-_CLOSERS = frozenset(("then", "else", "elif", "fi", "esac", "do", "done", "}"))
+_CLOSERS = frozenset(("then", "else", "elif", "fi", "esac", "do", "done", "}", "in", "]]"))
 DECL_BUILTINS = frozenset(("declare", "typeset", "local", "export", "readonly"))
 
 W, OP, R, NL, EOF = "W", "OP", "R", "NL", "EOF"
