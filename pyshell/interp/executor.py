@@ -1422,10 +1422,11 @@ class Interp:
 
     def eval_string(self, text: str, name: str = "eval") -> int:
         saved_line = self.state.lineno
+        base = saved_line if saved_line > 0 else 1  # eval'd lines count from here
         self.eval_depth += 1
         self.xtrace_depth += 1
         try:
-            return self.run_source_text(text)
+            return self.run_source_text(text, first_line=base)
         except ParseError as err:
             self._report_parse_error(err, name)
             return 2
