@@ -112,7 +112,9 @@ class Parser(WordLexer, CondParser):
         return nl
 
     def _loc(self, pos: int) -> tuple:
-        nl = self._newlines()
+        nl = self._nl
+        if nl is None:
+            nl = self._newlines()
         k = bisect_right(nl, pos - 1)
         start = nl[k - 1] + 1 if k else 0
         return self.first_line + k, pos - start
