@@ -351,14 +351,14 @@ def _format(fmt: str, args: list, st: _PrintfState):
             i = close + 2
             import time
             arg = next_arg()
-            value = int(time.time()) if arg in (None, "", "-1") else \
-                (int(os.times().elapsed) if arg == "-2" else st.integer(arg))
-            try:
-                text = time.strftime(tfmt or "%X", time.localtime(value))
-            except (OverflowError, OSError, ValueError):
-                text = ""
-            out.append(("%" + flags + width + ("." + precision if precision is not None
-                                               else "") + "s") % text)
+            if arg in (None, "", "-1"):
+                value = int(time.time())
+            elif arg == "-2":  # the time the shell started
+                value = int(time.time() - (time.monotonic() - st.sh.state.start_time))
+            else:
+                value = st.integer(arg)
+            text = _strftime(st.sh, tfmt or "%X", value)
+            out.append(_pad_bytes(text, flags, width, precision))
         else:
             st.sh.error(f"printf: `{conv}': invalid format character")
             st.status = 1
@@ -378,6 +378,31 @@ def _pad_bytes(text: str, flags: str, width: str, precision) -> str:
         fill = b" " * (int(width) - len(data))
         data = data + fill if "-" in flags else fill + data
     return data.decode("utf-8", "surrogateescape")
+
+
+def _strftime(sh, fmt: str, when: int) -> str:
+    """%(fmt)T in the shell's TZ, which may differ from the process environment's."""
+    import time
+    tz = sh.state.get("TZ")
+    saved = os.environ.get("TZ")
+    switch = tz != saved
+    if switch:
+        if tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = tz
+        time.tzset()
+    try:
+        return time.strftime(fmt, time.localtime(when))
+    except (OverflowError, OSError, ValueError):
+        return ""
+    finally:
+        if switch:
+            if saved is None:
+                os.environ.pop("TZ", None)
+            else:
+                os.environ["TZ"] = saved
+            time.tzset()
 
 
 @builtin("printf")
@@ -744,6 +769,8 @@ def read(sh, argv) -> int:
                 return 1
             exact = key == "N"
     timeout = None
+    if opts["t"] is None and sh.state.get("TMOUT"):
+        opts["t"] = sh.state.get("TMOUT")  # bash's default timeout for read
     if opts["t"] is not None:
         try:
             if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", opts["t"]) or \
