@@ -1,22 +1,36 @@
 """The parser: bash source text -> pyshell.syntax.ast nodes.
 
-Interface used by the interpreter and the REPL (nothing from bashlex leaks past here):
+Interface used by the interpreter and the REPL (the parser is the project's own
+recursive-descent parser; no foreign parse object leaks past this package):
 
-    reader = CommandReader(source, context=ctx, first_line=1)
+    reader = CommandReader(source, context=ctx, first_line=1, interactive=False)
     while (cmd := reader.next_command()) is not None:   # one top-level command at a time
         run(cmd)                                        # a Seq (the whole input line's list)
+    reader.offset          # offset in `source` just after the last command (set -v)
+    reader.seek(offset)    # re-read from an earlier offset (e.g. after `shopt -s extglob`)
+    reader.warnings        # [(line, message)] parse-time warnings (also ctx.warn(line, msg))
 
-    parse(source) -> Seq                                # everything at once (tests, -n)
+    parse(source) -> Seq                                # everything at once (tests)
+    pyshell.syntax.cache.parse_file(path, ctx)          # cached by (path, size, mtime)
 
-`next_command` raises pyshell.errors.ParseError (with line, bash's message and the
-context line) or its subclass Incomplete when the input ends inside a construct
-(open quote, compound command, pending here-document, trailing | && || or backslash).
+Errors raised by `next_command` (all pyshell.errors.ParseError, status 2, with bash's
+message, line and context line; `followups` lists further (line, message) lines):
+  Incomplete        the input ends inside a construct (open quote, compound command,
+                    `$(`, trailing | && ||; with interactive=True also a trailing
+                    backslash-newline or an unterminated here-document): REPL continues.
+  parser.ArrayAssignError (`recoverable`, status 1): inside name=( ... ). bash reports it,
+                    skips the rest of that line and goes on: keep calling next_command.
+  cond.CondSyntaxError (`silent_eof`): inside [[ ]]. bash prints `message` (nothing when
+                    empty, and no context line) and then stops reading input, exiting
+                    with the last command's status.
 `ctx` is a ParseContext the interpreter updates between commands: aliases are expanded
 and extglob honoured per top-level command, as bash does.
 """
 from __future__ import annotations
 
 from pyshell.errors import Incomplete, ParseError  # noqa: F401  (re-exported)
+
+__all__ = ["CommandReader", "Incomplete", "ParseContext", "ParseError", "parse"]
 
 
 class ParseContext:

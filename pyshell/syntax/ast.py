@@ -13,6 +13,10 @@ Arithmetic:     parsed from text after expansion by pyshell.syntax.arith (ANum, 
 """
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing would cost start-up time
+    from typing import Optional
+
 # The node classes are declared like dataclasses (annotated fields with defaults) but built
 # by `dataclass` below: a small slotted-class builder. The standard dataclasses module
 # costs ~20 ms of start-up for these ~45 classes; this one costs ~2 ms. Constructors,

@@ -72,8 +72,7 @@ class Token:
 
 
 class Parser(WordLexer, CondParser):
-    def __init__(self, source: str, context: ParseContext | None = None, first_line: int = 1,
-                 name_line_offset: int = 0):
+    def __init__(self, source: str, context: ParseContext | None = None, first_line: int = 1):
         self.virtual_nl = -1
         if source and not source.endswith("\n"):
             # bash reads a last line without newline as if it had one (but a final

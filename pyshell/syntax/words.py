@@ -137,7 +137,6 @@ class WordLexer:
         lit: list = []
         lit_start = pos
         i = pos
-        word_start = pos
         while i < n:
             m = run.match(src, i)
             if m:
@@ -836,9 +835,6 @@ class WordLexer:
 
 
 # -------------------------------------------------------------- tilde helpers
-
-_TILDE_END_CHARS = "/"
-
 
 def _split_tilde(parts: list, index: int, assignment: bool) -> list:
     """Turn a leading `~user` of the Lit at parts[index] into a Tilde part, when the

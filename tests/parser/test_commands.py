@@ -1,6 +1,4 @@
 """Command structure: simple commands, lists, pipelines, compound commands, functions."""
-import pytest
-
 from pyshell.syntax import ParseContext
 from pyshell.syntax import ast as A
 from pyshell.syntax.parser import CommandReader, parse

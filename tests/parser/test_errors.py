@@ -3,7 +3,6 @@
 Each case is checked against the real bash (`bash -n` on a script file) when it is
 installed, so the expectations cannot drift from the oracle.
 """
-import os
 import shutil
 import subprocess
 
