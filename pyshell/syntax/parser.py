@@ -1091,6 +1091,12 @@ def _display_token(text: str) -> str:
     return text
 
 
+def _ends_with_continuation(text: str) -> bool:
+    """Does the text end with an unescaped backslash-newline?"""
+    body = text[:-1] if text.endswith("\n") else text
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 1
+
+
 def _remove_quotes(raw: str) -> str:
     out = []
     i, n = 0, len(raw)
@@ -1167,7 +1173,7 @@ class CommandReader:
         p = self.parser
         p.cache = {}
         p._alias_ends = {}
-        if self.interactive and p.src.endswith("\\\n") and p.pos < p.n:
+        if self.interactive and p.pos < p.n and _ends_with_continuation(p.src):
             # a trailing backslash-newline asks for a continuation line
             raise Incomplete(MSG_EOF, p._eof_line())
         p.memo = {}

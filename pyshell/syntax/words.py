@@ -16,6 +16,7 @@ from pyshell.syntax.braces import expand_braces_in_parts
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DIGITS_RE = re.compile(r"[0-9]+")
+_ASSIGNMENT_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _DQ_RUN = re.compile(r'[^"\\$`]+')
 _HEREDOC_RUN = re.compile(r"[^\\$`]+")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
@@ -118,7 +119,7 @@ class WordLexer:
         first = parts[0]
         if type(first) is A.Lit and first.text[:1] == "~":
             parts = _split_tilde(parts, 0, assignment)
-        if assignment or ("=" in text and NAME_RE.match(text)):
+        if assignment or ("=" in text and _ASSIGNMENT_LIKE.match(text)):
             parts = _assignment_tildes(parts)
         if braces and "{" in text:
             parts = expand_braces_in_parts(parts)

@@ -108,6 +108,7 @@ def test_interactive_continuation_line():
     with pytest.raises(Incomplete):
         CommandReader("echo a\\\n", interactive=True).next_command()
     assert CommandReader("echo a\\\n").next_command() is not None
+    assert CommandReader("echo a\\\\\n", interactive=True).next_command() is not None
     with pytest.raises(Incomplete):
         CommandReader("cat <<EOF\nabc\n", interactive=True).next_command()
     assert CommandReader("cat <<EOF\nabc\nEOF\n", interactive=True).next_command()

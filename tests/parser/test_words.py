@@ -197,3 +197,10 @@ def test_no_brace_expansion_in_case_and_conditionals():
     assert dump(e.left.parts) == "[Lit(text='{a,b}')]"
     assert dump(e.right.parts) == "[Lit(text='{c,d}')]"
     assert type(first("for i in {1,2}; do :; done").words[0].parts[0]) is A.Brace
+
+
+@pytest.mark.parametrize("src, tilde", [("abc-def=~", False), ("a=~", True), ("a[1]=~", True),
+                                        ("a+=~", True), ("x=y:~", True)])
+def test_tilde_only_in_assignment_like_words(src, tilde):
+    parts = first("echo " + src).words[1].parts
+    assert any(type(p) is A.Tilde for p in parts) == tilde
