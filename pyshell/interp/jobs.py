@@ -5,6 +5,22 @@ from __future__ import annotations
 import os
 
 
+class Started:
+    """An asynchronously started command: the pid to wait for."""
+    __slots__ = ("pid",)
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+
+class WaitInterrupted(Exception):
+    """A trapped signal arrived while the `wait` builtin was blocked."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 def decode_status(raw: int) -> int:
     """A waitpid status as $? shows it: the exit code, or 128 + signal number."""
     if os.WIFEXITED(raw):
