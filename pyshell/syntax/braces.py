@@ -25,7 +25,80 @@ def expand_braces_in_parts(parts: list) -> list:
         else:
             items.append(p)
             locs.append((getattr(p, "line", 0), getattr(p, "col", 0)))
-    return _convert(items, locs, 0, len(items))
+    return _names_into_braces(_convert(items, locs, 0, len(items)))
+
+
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_]+")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _names_into_braces(parts: list) -> list:
+    """bash expands braces before parameters, so in `$pre{a,b}` the alternatives extend
+    the variable name (`$prea $preb`). Rewrite such pairs into one Brace whose
+    alternatives start with the longer Param."""
+    out: list = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if type(part) is A.Param and not part.braced and part.op is None and \
+                _IDENT.fullmatch(part.name) and type(nxt) in (A.Brace, A.BraceRange):
+            alts = nxt.alternatives if type(nxt) is A.Brace else _range_alternatives(nxt)
+            if alts is not None:
+                skip = 2
+                after = parts[i + 2] if i + 2 < len(parts) else None
+                if type(after) is A.Lit and _NAME_CHARS.match(after.text):
+                    # the text after the braces belongs to every alternative (and may
+                    # continue the name): move it inside
+                    alts = [_append_lit(alt, after) for alt in alts]
+                    skip = 3
+                new_alts = [_extend_name(part, alt) for alt in alts]
+                out.append(A.Brace(new_alts, line=part.line, col=part.col))
+                i += skip
+                continue
+        out.append(part)
+        i += 1
+    return out
+
+
+def _append_lit(alt: list, lit) -> list:
+    if alt and type(alt[-1]) is A.Lit:
+        last = alt[-1]
+        return alt[:-1] + [A.Lit(last.text + lit.text, line=last.line, col=last.col)]
+    return alt + [lit]
+
+
+def _extend_name(param, alt: list) -> list:
+    head = alt[0] if alt else None
+    if type(head) is A.Lit:
+        m = _NAME_CHARS.match(head.text)
+        if m:
+            name = A.Param(param.name + m.group(), line=param.line, col=param.col)
+            rest = head.text[m.end():]
+            tail = [A.Lit(rest, line=head.line, col=head.col + m.end())] if rest else []
+            return [name] + tail + alt[1:]
+    return [A.Param(param.name, line=param.line, col=param.col)] + alt
+
+
+def _range_alternatives(node):
+    """The words of a {x..y[..step]} sequence as alternatives (bash's rules), or None."""
+    a, b, step = node.start, node.end, node.step
+    inc = abs(int(step)) if step else 1
+    inc = inc or 1
+    if a.isalpha():
+        lo, hi = ord(a), ord(b)
+        seq = range(lo, hi + 1, inc) if lo <= hi else range(lo, hi - 1, -inc)
+        values = [chr(c) for c in seq]
+    else:
+        x, y = int(a), int(b)
+        seq = range(x, y + 1, inc) if x <= y else range(x, y - 1, -inc)
+        if len(seq) > 10000:
+            return None
+        width = max(len(a), len(b)) if (a.lstrip("+-").startswith("0") and len(a.lstrip("+-")) > 1) or \
+            (b.lstrip("+-").startswith("0") and len(b.lstrip("+-")) > 1) else 0
+        values = [("-" if v < 0 else "") + str(abs(v)).zfill(width - (1 if v < 0 else 0))
+                  if width else str(v) for v in seq]
+    return [[A.Lit(v, line=node.line, col=node.col)] for v in values]
 
 
 def _convert(items, locs, start, end) -> list:

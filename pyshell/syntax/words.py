@@ -16,6 +16,7 @@ from pyshell.syntax.braces import expand_braces_in_parts
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DIGITS_RE = re.compile(r"[0-9]+")
+_NAME_CHARS_RE = re.compile(r"[A-Za-z0-9_]+")
 _ASSIGNMENT_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _DQ_RUN = re.compile(r'[^"\\$`]+')
 _HEREDOC_RUN = re.compile(r"[^\\$`]+")
@@ -119,7 +120,7 @@ class WordLexer:
         first = parts[0]
         if type(first) is A.Lit and first.text[:1] == "~":
             parts = _split_tilde(parts, 0, assignment)
-        if assignment or ("=" in text and _ASSIGNMENT_LIKE.match(text)):
+        if assignment or ("=" in text and _ASSIGNMENT_LIKE.match(text.replace("\\\n", ""))):
             parts = _assignment_tildes(parts)
         if braces and "{" in text:
             parts = expand_braces_in_parts(parts)
@@ -428,7 +429,15 @@ class WordLexer:
             return A.ArithSub(expr, line=line, col=col), end + 1
         m = NAME_RE.match(src, i)
         if m:
-            return A.Param(m.group(), line=line, col=col), m.end()
+            name, end = m.group(), m.end()
+            while src.startswith("\\\n", end) and end + 2 != self.virtual_nl:
+                # a line continuation does not end a name (bash removes it first)
+                more = _NAME_CHARS_RE.match(src, end + 2)
+                if not more:
+                    break
+                name += more.group()
+                end = more.end()
+            return A.Param(name, line=line, col=col), end
         if c in _SPECIAL_PARAMS:
             return A.Param(c, line=line, col=col), i + 1
         return None, pos

@@ -204,3 +204,19 @@ def test_no_brace_expansion_in_case_and_conditionals():
 def test_tilde_only_in_assignment_like_words(src, tilde):
     parts = first("echo " + src).words[1].parts
     assert any(type(p) is A.Tilde for p in parts) == tilde
+
+
+def test_braces_extend_a_preceding_name():
+    # bash expands braces first: $v{a,b}x is $vax $vbx
+    assert word_parts("$v{a,b}x") == ("[Brace(alternatives=[[Param(name='vax')], "
+                                      "[Param(name='vbx')]])]")
+    assert word_parts("$v{a,-}x") == ("[Brace(alternatives=[[Param(name='vax')], "
+                                      "[Param(name='v'), Lit(text='-x')]])]")
+    assert word_parts("$v{01..03..2}") == ("[Brace(alternatives=[[Param(name='v01')], "
+                                           "[Param(name='v03')]])]")
+    assert word_parts("${v}{a,b}").startswith("[Param(name='v', braced=True), Brace(")
+    assert word_parts("$1{a,b}").startswith("[Param(name='1'), Brace(")
+
+
+def test_line_continuation_inside_a_name():
+    assert word_parts("$va\\\nb") == "[Param(name='vab')]"
