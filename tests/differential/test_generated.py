@@ -233,6 +233,8 @@ SIMPLE_STATEMENTS = [
     "( trap 'echo t' EXIT; echo in )", 'echo "${x:-dflt}" ${x#?}',
     'for a in "$@"; do echo "[$a]"; done', 'false & wait $!; echo "bg=$?"',
     "IFS=: read -r p q <<< 'u:v:w'; echo \"$q\"",
+    "set -e", "set +e", "set -o pipefail", "false | true", "x=$(false) || echo rescued",
+    "(( 0 ))", "let x=0", "trap 'echo ERR-trap' ERR",
 ]
 CONDITIONS = ['[ "$x" = a ]', "true", "false", 'test -n "$x"', "grep -q a f 2>/dev/null",
               "[ $# -gt 0 ]", "(exit 1)"]
