@@ -43,29 +43,41 @@ def _names_into_braces(parts: list) -> list:
         nxt = parts[i + 1] if i + 1 < len(parts) else None
         if type(part) is A.Param and not part.braced and part.op is None and \
                 _IDENT.fullmatch(part.name) and type(nxt) in (A.Brace, A.BraceRange):
-            alts = nxt.alternatives if type(nxt) is A.Brace else _range_alternatives(nxt)
+            alts = _alternatives(nxt)
             if alts is not None:
-                skip = 2
-                after = parts[i + 2] if i + 2 < len(parts) else None
+                j = i + 2
+                # following brace groups multiply out ({x,y}{1,2} is x1 x2 y1 y2) and
+                # may all continue the name
+                while j < len(parts) and type(parts[j]) in (A.Brace, A.BraceRange):
+                    more = _alternatives(parts[j])
+                    if more is None or len(alts) * len(more) > 4096:
+                        break
+                    alts = [_concat(a, b) for a in alts for b in more]
+                    j += 1
+                after = parts[j] if j < len(parts) else None
                 if type(after) is A.Lit and _NAME_CHARS.match(after.text):
-                    # the text after the braces belongs to every alternative (and may
-                    # continue the name): move it inside
-                    alts = [_append_lit(alt, after) for alt in alts]
-                    skip = 3
+                    # the text after the braces belongs to every alternative
+                    alts = [_concat(alt, [after]) for alt in alts]
+                    j += 1
                 new_alts = [_extend_name(part, alt) for alt in alts]
                 out.append(A.Brace(new_alts, line=part.line, col=part.col))
-                i += skip
+                i = j
                 continue
         out.append(part)
         i += 1
     return out
 
 
-def _append_lit(alt: list, lit) -> list:
-    if alt and type(alt[-1]) is A.Lit:
-        last = alt[-1]
-        return alt[:-1] + [A.Lit(last.text + lit.text, line=last.line, col=last.col)]
-    return alt + [lit]
+def _alternatives(node):
+    return node.alternatives if type(node) is A.Brace else _range_alternatives(node)
+
+
+def _concat(a: list, b: list) -> list:
+    """Two part lists joined, merging literal text at the seam."""
+    if a and b and type(a[-1]) is A.Lit and type(b[0]) is A.Lit:
+        last = a[-1]
+        return a[:-1] + [A.Lit(last.text + b[0].text, line=last.line, col=last.col)] + b[1:]
+    return a + b
 
 
 def _extend_name(param, alt: list) -> list:

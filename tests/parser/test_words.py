@@ -220,3 +220,9 @@ def test_braces_extend_a_preceding_name():
 
 def test_line_continuation_inside_a_name():
     assert word_parts("$va\\\nb") == "[Param(name='vab')]"
+
+
+def test_brace_groups_after_a_name_multiply_out():
+    assert word_parts("$u{x,y}{1,2}") == (
+        "[Brace(alternatives=[[Param(name='ux1')], [Param(name='ux2')], [Param(name='uy1')], "
+        "[Param(name='uy2')]])]")
