@@ -84,7 +84,11 @@ class Redirector:
             for r in redirs:
                 if r.fd is not None and r.fd >= 2**31:
                     raise ShellError(f"{r.fd}: Bad file descriptor")
-                self._one(r, frame)
+                try:
+                    self._one(r, frame)
+                except OSError as exc:  # e.g. dup2 onto an fd above the open-file limit
+                    fd = r.fd if r.fd is not None else (0 if r.op[0] == "<" else 1)
+                    raise ShellError(f"{fd}: {exc.strerror}") from None
         except BaseException:
             if frame is not None:
                 self.restore(frame)
