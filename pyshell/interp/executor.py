@@ -761,9 +761,34 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         return status
 
     def exec_coproc(self, node) -> int:
-        self.state.lineno = node.line
-        self.error("coproc: not supported yet")
-        return 1
+        """coproc NAME cmd: run cmd in the background with pipes to and from it;
+        NAME[0] reads its output, NAME[1] writes its input, NAME_PID is its pid."""
+        st = self.state
+        st.lineno = node.line
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            pid = self.fork(lambda: self.execute(node.body),
+                            [(to_child_r, 0), (from_child_w, 1)],
+                            [to_child_w, from_child_r])
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        import fcntl
+        read_fd = fcntl.fcntl(from_child_r, fcntl.F_DUPFD_CLOEXEC, 60)
+        write_fd = fcntl.fcntl(to_child_w, fcntl.F_DUPFD_CLOEXEC, 60)
+        os.close(from_child_r)
+        os.close(to_child_w)
+        from pyshell.interp.printer import command_text
+        self.jobs.add(pid, text="coproc " + command_text(node.body) + " &")
+        st.last_bg_pid = pid
+        try:
+            st.set_array(node.name, {0: str(read_fd), 1: str(write_fd)})
+            st.set(node.name + "_PID", str(pid))
+        except VarError as exc:
+            self.error(exc.message)
+            return 1
+        return 0
 
 
     # -------------------------------------------------------------------- eval

@@ -241,7 +241,7 @@ class Redirector:
 
     def _dup(self, target: str, fd: int, op: str, r, frame) -> None:
         if r.varname and target == "-":
-            value = self.sh.state.get(r.varname)
+            value = self._fd_var_value(r.varname)
             if value is None or not value.isdigit():
                 raise ShellError(f"{value or ''}: Bad file descriptor" if value else
                                  f"{r.varname}: ambiguous redirect")
@@ -268,6 +268,21 @@ class Redirector:
             os.set_inheritable(fd, True)
         if move and src != fd:
             self._close(src, frame)
+
+    def _fd_var_value(self, name: str) -> str | None:
+        """The fd number held by `name` or `name[index]` (`exec {COPROC[1]}>&-`)."""
+        st = self.sh.state
+        base, bracket, rest = name.partition("[")
+        if not bracket:
+            return st.get(name)
+        arr = st.get_array(base) or {}
+        key = rest.rstrip("]")
+        if not st.is_assoc(base):
+            try:
+                key = int(key)
+            except ValueError:
+                return None
+        return arr.get(key)
 
     def _is_private(self, fd: int) -> bool:
         for frame in self.frames:
