@@ -1,5 +1,5 @@
 """Generated differential tests: quoting, word splitting, parameter operators, arithmetic,
-structured programs and random token soup.
+structured programs, file-descriptor operations and random token soup.
 
 Each example is a small script run under bash and pywarmsh; stdout, stderr and status
 must match. Examples are derandomized so a run is reproducible; set
@@ -265,3 +265,23 @@ def structured(depth: int):
 @given(st.lists(structured(2), min_size=1, max_size=4))
 def test_structured_programs(statements):
     check("echo a > f\nx=a\n" + "\n".join(statements) + "\necho \"end $? x=$x\"\n")
+
+
+# ---------------------------------------------------------------- redirection sequences
+# Random sequences of fd operations (exec, dup, close, groups) and writes; the files and
+# every message must end up exactly where bash puts them.
+FD_OPERATIONS = [
+    "exec 3>a", "exec 3>>a", "exec 4<a", "exec 4<b", "echo x >&3", "cat <&4", "exec 3>&-",
+    "exec 4<&-", "exec 5>&3", "echo y 1>&5", "{ echo z; } 3>b >&3", "cat a b", "echo w > b",
+    "exec 6<>a", "echo rw >&6", 'read -r l <&4; echo "l=$l"',
+    "exec 7>&1 1>c; echo toc; exec 1>&7 7>&-", "cat c", ": > a", "echo e >&2 2>&1",
+    "{ echo q; cat <&4; } 4<a", "exec 3>&1", "echo p >&3 3>&-", "set -C", "set +C",
+    "echo n > a", "echo m >| a", "cat < a > b", "exec 2>&3", "echo v 2>&1 >&3",
+    "( echo s ) 4>c >&4",
+]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(FD_OPERATIONS), min_size=1, max_size=10))
+def test_redirection_sequences(operations):
+    check("echo init > a\n" + "\n".join(operations) + '\necho "end $?"; cat a b c 2>&1\n')
