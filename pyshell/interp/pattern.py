@@ -11,12 +11,37 @@ import re
 from functools import lru_cache
 
 
-def _letters(test) -> str:
-    """Non-ASCII letters of the Latin, Greek and Cyrillic blocks passing `test`, escaped
-    for a regex class: in the C.UTF-8 locale bash's [[:alpha:]] etc. match them too."""
-    chars = [chr(c) for r in ((0xC0, 0x250), (0x370, 0x530)) for c in range(*r)
-             if test(chr(c))]
-    return "".join(re.escape(c) for c in chars)
+@lru_cache(maxsize=None)
+def _letter_runs() -> tuple:
+    """Runs (first, last) of letters above ASCII in the Basic Multilingual Plane, found
+    with the regex engine's Unicode tables (fast)."""
+    bmp = "".join(map(chr, range(0x80, 0x10000)))
+    return tuple((m.start() + 0x80, m.end() + 0x7F)
+                 for m in re.finditer(r"[^\W\d_]+", bmp))
+
+
+def _class_range(lo: int, hi: int) -> str:
+    if lo == hi:
+        return re.escape(chr(lo))
+    return re.escape(chr(lo)) + "-" + re.escape(chr(hi))
+
+
+def _letters(test=None) -> str:
+    """Non-ASCII letters (those passing `test`, if given) as regex class ranges: in the
+    C.UTF-8 locale bash's [[:alpha:]] [[:upper:]] etc. match them too."""
+    if test is None:
+        return "".join(_class_range(lo, hi) for lo, hi in _letter_runs())
+    out = []
+    for lo, hi in _letter_runs():
+        start = None
+        for c in range(lo, hi + 2):
+            if c <= hi and test(chr(c)):
+                if start is None:
+                    start = c
+            elif start is not None:
+                out.append(_class_range(start, c - 1))
+                start = None
+    return "".join(out)
 
 
 _ASCII_CLASSES = {
@@ -33,8 +58,10 @@ def class_body(name: str) -> str:
     """The regex class body for [[:name:]] ("" for an unknown class), built lazily."""
     if name in _ASCII_CLASSES:
         return _ASCII_CLASSES[name]
-    if name in ("alpha", "alnum"):
-        return ("a-zA-Z0-9" if name == "alnum" else "a-zA-Z") + _letters(str.isalpha)
+    if name == "alpha":
+        return "a-zA-Z" + _letters()
+    if name == "alnum":
+        return "0-9" + class_body("alpha")
     if name == "upper":
         return "A-Z" + _letters(str.isupper)
     if name == "lower":
