@@ -604,13 +604,13 @@ class Expander:
                 ref = " ".join(ref) if ref else None
             if ref is None or ref == "":
                 if "nounset" in state.options or ref is None and op is None:
-                    raise FatalShellError(f"{self._display(p)}: invalid indirect expansion")
+                    raise DiscardCommand(f"{self._display(p)}: invalid indirect expansion")
                 if quoted:
                     out.append(("", QUOTED))
                 return
             name, sub = self._parse_ref(ref)
             if name is None:
-                raise FatalShellError(f"{ref}: invalid variable name")
+                raise DiscardCommand(f"{ref}: invalid variable name")
 
         if sub is not None and not sub.parts and not sub.text:
             raise DiscardCommand(f"${{{name}[]}}: bad substitution")
@@ -658,7 +658,7 @@ class Expander:
                 return
             if base == "=":
                 if is_list or name.isdigit() or name in _SPECIAL:
-                    raise FatalShellError(f"${name}: cannot assign in this way")
+                    raise DiscardCommand(f"${name}: cannot assign in this way")
                 text = self._join(self._chunks(p.arg.parts, quoted)) if p.arg else ""
                 self.assign(A.Assign(name, A.Word([A.SQ(text)]), subscript=sub))
                 value = self._lookup(name, sub)[0] or ""
