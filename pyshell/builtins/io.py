@@ -143,11 +143,25 @@ def quote_backslash(s: str) -> str:
 
 
 class _PrintfState:
-    __slots__ = ("sh", "status")
+    __slots__ = ("sh", "status", "pending", "to_var")
 
-    def __init__(self, sh):
+    def __init__(self, sh, to_var: bool = False):
         self.sh = sh
         self.status = 0
+        self.pending = []  # output of finished passes, written in one go
+        self.to_var = to_var
+
+    def flush(self) -> int:
+        if self.pending and not self.to_var:
+            text = "".join(self.pending)
+            self.pending = []
+            return _write(self.sh, "printf", text)
+        return 0
+
+    def report(self, msg: str) -> None:
+        """A diagnostic; like bash, earlier output is written out first."""
+        self.flush()
+        self.sh.error(msg)
 
     def integer(self, arg: str, unsigned: bool = False) -> int:
         if arg is None or arg == "":
@@ -160,16 +174,16 @@ class _PrintfState:
             text.lstrip("+-")[:2].lower() == "0x" else int(text or "0", 8)
         if text.lstrip("+-").lower() == "0x" or m.end() < len(arg) and \
                 arg[m.end():m.end() + 1] in "xX" and text.lstrip("+-") == "0":
-            self.sh.error(f"printf: {arg}: invalid hex number")
+            self.report(f"printf: {arg}: invalid hex number")
             self.status = 1
         elif m.end() < len(arg) or not text:
-            self.sh.error(f"printf: {arg}: invalid number")
+            self.report(f"printf: {arg}: invalid number")
             self.status = 1
         limit = 1 << 63
         if value >= limit or value < -limit:
             if unsigned and -limit <= value < (1 << 64):
                 return value
-            self.sh.error(f"printf: warning: {arg}: Numerical result out of range")
+            self.report(f"printf: warning: {arg}: Numerical result out of range")
             value = limit - 1 if value > 0 else -limit
         return value
 
@@ -194,7 +208,7 @@ class _PrintfState:
                 continue
         else:
             value = 0.0
-        self.sh.error(f"printf: {arg}: invalid number")
+        self.report(f"printf: {arg}: invalid number")
         self.status = 1
         return value
 
@@ -240,7 +254,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
             else:
                 k = min(j + 1, n)
             out.append(decode_escapes(fmt[i:k], "printf",
-                                      warn=lambda m: st.sh.error("printf: " + m))[0])
+                                      warn=lambda m: st.report("printf: " + m))[0])
             i = k
             continue
         if c != "%":
@@ -283,7 +297,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
         while i < n and fmt[i] in _LENGTH_MODIFIERS:
             i += 1
         if i >= n:
-            st.sh.error(f"printf: `{fmt[start:]}': missing format character")
+            st.report(f"printf: `{fmt[start:]}': missing format character")
             st.status = 1
             return "".join(out), ai, True
         conv = fmt[i]
@@ -306,7 +320,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
         elif conv == "b":
             arg = next_arg()
             text, stopped = decode_escapes("" if arg is None else arg, "b",
-                                           warn=lambda m: st.sh.error("printf: " + m))
+                                           warn=lambda m: st.report("printf: " + m))
             out.append(_pad_bytes(text, flags, width, precision))
             if stopped:
                 return "".join(out), ai, True
@@ -334,17 +348,18 @@ def _format(fmt: str, args: list, st: _PrintfState):
             arg = next_arg()
             out.append(_pad_bytes(arg if arg else "\0", flags, width, "1"))
         elif conv in "eEfFgGaA":
-            value = st.floating(next_arg())
+            arg = next_arg()
+            value = st.floating(arg)
             if conv in "aA":
-                text = value.hex()
-                out.append(("%" + flags + width + "s") % (text.upper() if conv == "A"
-                                                          else text))
+                text = _hex_long_double(arg or "", value, "+" in flags)
+                out.append(_pad_bytes(text.upper() if conv == "A" else text, flags,
+                                      width, None))
             else:
                 out.append((spec + conv) % value)
         elif conv == "(":
             close = fmt.find(")", i)
             if close < 0 or close + 1 >= n or fmt[close + 1] != "T":
-                st.sh.error(f"printf: `{fmt[start:i]}': invalid format character")
+                st.report(f"printf: `{fmt[start:i]}': invalid format character")
                 st.status = 1
                 return "".join(out), ai, True
             tfmt = fmt[i:close]
@@ -360,10 +375,61 @@ def _format(fmt: str, args: list, st: _PrintfState):
             text = _strftime(st.sh, tfmt or "%X", value)
             out.append(_pad_bytes(text, flags, width, precision))
         else:
-            st.sh.error(f"printf: `{conv}': invalid format character")
+            st.report(f"printf: `{conv}': invalid format character")
             st.status = 1
             return "".join(out), ai, True
     return "".join(out), ai, False
+
+
+def _hex_long_double(arg: str, value: float, plus: bool) -> str:
+    """%a of a decimal argument rounded to a 64-bit mantissa, as bash's long double."""
+    from fractions import Fraction
+    try:
+        exact = Fraction(arg.strip())
+    except (ValueError, ZeroDivisionError):
+        return _hex_float(value, plus)
+    if exact == 0:
+        return _hex_float(value, plus)
+    sign = "-" if exact < 0 else ("+" if plus else "")
+    exact = abs(exact)
+    k = 63 - (exact.numerator.bit_length() - exact.denominator.bit_length())
+    scaled = exact * (Fraction(2) ** k)
+    while scaled >= 1 << 64:
+        k -= 1
+        scaled /= 2
+    while scaled < 1 << 63:
+        k += 1
+        scaled *= 2
+    mantissa = round(scaled)  # round half to even, like the FPU
+    if mantissa == 1 << 64:
+        mantissa >>= 1
+        k -= 1
+    digits = "%016x" % mantissa
+    rest = digits[1:].rstrip("0")
+    return f"{sign}0x{digits[0]}{'.' + rest if rest else ''}p{60 - k:+d}"
+
+
+def _hex_float(value: float, plus: bool) -> str:
+    """%a as bash prints it: x86 long double layout, a leading hex digit 8-f."""
+    import math
+    sign = "-" if math.copysign(1.0, value) < 0 else ("+" if plus else "")
+    value = abs(value)
+    if math.isinf(value) or math.isnan(value):
+        return sign + ("inf" if math.isinf(value) else "nan")
+    if value == 0:
+        return sign + "0x0p+0"
+    m, e = math.frexp(value)
+    m *= 16
+    lead = int(m)
+    frac = m - lead
+    digits = []
+    while frac:
+        frac *= 16
+        d = int(frac)
+        digits.append("0123456789abcdef"[d])
+        frac -= d
+    body = "%x" % lead + ("." + "".join(digits) if digits else "")
+    return f"{sign}0x{body}p{e - 4:+d}"
 
 
 def _pad_bytes(text: str, flags: str, width: str, precision) -> str:
@@ -435,19 +501,17 @@ def printf(sh, argv) -> int:
         sh.error(f"printf: `{var}': not a valid identifier")
         return 2
     fmt, rest = args[0], args[1:]
-    st = _PrintfState(sh)
-    pieces = []
+    st = _PrintfState(sh, to_var=var is not None)
     while True:
         text, used, stop = _format(fmt, rest, st)
-        pieces.append(text)
+        st.pending.append(text)
         if stop or used == 0 or used >= len(rest):
             break
         rest = rest[used:]
-    output = "".join(pieces)
     if var is not None:
-        _assign_var(sh, var, output)
+        _assign_var(sh, var, "".join(st.pending))
         return st.status
-    if _write(sh, "printf", output):
+    if st.flush():
         return 1
     return st.status
 
