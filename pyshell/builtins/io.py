@@ -193,6 +193,9 @@ class _PrintfState:
         if arg[0] in "'\"":
             return float(ord(arg[1])) if len(arg) > 1 else 0.0
         s = arg.strip(" \t\n")
+        m = _DECIMAL_ARG.fullmatch(arg)
+        if m and m.group(2) and abs(int(m.group(2)[1:])) > 4950:
+            self.report(f"printf: warning: {arg}: Numerical result out of range")
         try:
             if s[:2].lower() in ("0x",) or s[1:3].lower() == "0x":
                 return float.fromhex(s)
@@ -355,7 +358,11 @@ def _format(fmt: str, args: list, st: _PrintfState):
                 out.append(_pad_bytes(text.upper() if conv == "A" else text, flags,
                                       width, None))
             else:
-                out.append((spec + conv) % value)
+                text = _long_double_format(arg, conv, flags, precision)
+                if text is None:
+                    out.append((spec + conv) % value)
+                else:
+                    out.append(_pad_number(text, flags, width))
         elif conv == "(":
             close = fmt.find(")", i)
             if close < 0 or close + 1 >= n or fmt[close + 1] != "T":
@@ -379,6 +386,127 @@ def _format(fmt: str, args: list, st: _PrintfState):
             st.status = 1
             return "".join(out), ai, True
     return "".join(out), ai, False
+
+
+_DECIMAL_ARG = re.compile(r"[ \t\n]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _long_double(arg):
+    """The exact value bash's printf works with for a decimal argument: the argument
+    rounded to an x86 long double (64-bit mantissa), as a Fraction; None if not plain."""
+    from fractions import Fraction
+    m = _DECIMAL_ARG.fullmatch(arg) if arg is not None else None
+    if m is None or len(arg) > 400:
+        return None
+    if m.group(2) and abs(int(m.group(2)[1:])) > 4000:
+        return None  # near or beyond the long double range: the double path
+    exact = Fraction(arg.strip())
+    if exact == 0:
+        return exact
+    sign = -1 if exact < 0 else 1
+    exact = abs(exact)
+    k = 63 - (exact.numerator.bit_length() - exact.denominator.bit_length())
+    scaled = exact * (Fraction(2) ** k)
+    while scaled >= 1 << 64:
+        k -= 1
+        scaled /= 2
+    while scaled < 1 << 63:
+        k += 1
+        scaled *= 2
+    mantissa = round(scaled)
+    if k < -16320:
+        return None  # beyond the long double range: use the double path
+    return sign * Fraction(mantissa) / (Fraction(2) ** k)
+
+
+def _decimal_digits(value, places: int):
+    """|value| (a Fraction) rounded half-even to `places` decimals, exactly:
+    (integer digits, fraction digits)."""
+    n = round(abs(value) * 10 ** places)
+    text = str(n).rjust(places + 1, "0")
+    if not places:
+        return text, ""
+    return text[:-places], text[-places:]
+
+
+def _long_double_format(arg, conv: str, flags: str, precision):
+    """%f %e %g of a decimal argument with long double precision (None: not handled)."""
+    try:
+        value = _long_double(arg)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if value is None:
+        return None
+    prec = 6 if precision is None else int(precision or 0)
+    negative = value < 0 or value == 0 and arg.lstrip(" \t\n").startswith("-")
+    alt = "#" in flags
+    lower = conv.lower()
+    if lower == "f":
+        whole, frac = _decimal_digits(value, prec)
+        body = whole + ("." + frac if prec or alt else "")
+    else:
+        if lower == "g":
+            p = prec or 1
+            exp = _exponent(value, p - 1)
+            if p > exp >= -4:
+                whole, frac = _decimal_digits(value, p - 1 - exp)
+                body = whole + ("." + frac if frac else "")
+            else:
+                body = _e_body(value, p - 1, alt)
+            if not alt and "." in body:
+                mant, e, rest = body.partition("e")
+                mant = mant.rstrip("0").rstrip(".")
+                body = mant + (e + rest if e else "")
+            elif alt and "." not in body.split("e")[0]:
+                mant, e, rest = body.partition("e")
+                body = mant + "." + (e + rest if e else "")
+        else:
+            body = _e_body(value, prec, alt)
+        if conv in "EG":
+            body = body.upper()
+    sign = "-" if negative else ("+" if "+" in flags else (" " if " " in flags else ""))
+    return sign + body
+
+
+def _exponent(value, digits_after: int) -> int:
+    """The decimal exponent %e would print for `value` with that many digits."""
+    from fractions import Fraction
+    v = abs(value)
+    if v == 0:
+        return 0
+    exp = len(str(v.numerator // v.denominator)) - 1 if v >= 1 else \
+        -len(str(v.denominator // v.numerator)) - (0 if v.denominator % v.numerator else 0)
+    # adjust: find exp with 10**exp <= v < 10**(exp+1)
+    while Fraction(10) ** exp > v:
+        exp -= 1
+    while Fraction(10) ** (exp + 1) <= v:
+        exp += 1
+    whole, _ = _decimal_digits(v / Fraction(10) ** exp, digits_after)
+    if len(whole) > 1:  # rounding carried into a new digit (9.99 -> 10.0)
+        exp += 1
+    return exp
+
+
+def _e_body(value, digits_after: int, alt: bool) -> str:
+    from fractions import Fraction
+    exp = _exponent(value, digits_after)
+    whole, frac = _decimal_digits(abs(value) / Fraction(10) ** exp, digits_after)
+    if len(whole) > 1:
+        whole, frac = whole[0], (whole[1:] + frac)[:digits_after]
+    mant = whole + ("." + frac if digits_after or alt else "")
+    return f"{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+
+
+def _pad_number(text: str, flags: str, width: str) -> str:
+    w = int(width) if width else 0
+    if len(text) >= w:
+        return text
+    if "-" in flags:
+        return text + " " * (w - len(text))
+    if "0" in flags:
+        sign = text[0] if text[:1] in "+- " else ""
+        return sign + "0" * (w - len(text)) + text[len(sign):]
+    return " " * (w - len(text)) + text
 
 
 def _hex_long_double(arg: str, value: float, plus: bool) -> str:
