@@ -317,6 +317,9 @@ class Assign:
 @dataclass(slots=True)
 class Simple:
     """A simple command. `words` may be empty (assignments / redirections only).
+    `line` is the line bash reports for it (errors, $LINENO): for a command written over
+    several lines, where the token after its first word ends (or, when it starts with an
+    assignment or redirection, where that ends); `col` is where it starts.
     For declaration builtins (declare typeset local export readonly), an argument
     written as an assignment (`local a=(1 2)`, `declare -A m=([k]=v)`, `export x=~/y`)
     stays in `words` and is also parsed as an Assign in `decl_assigns[word_index]`."""

@@ -964,7 +964,12 @@ class Parser(WordLexer, CondParser):
         assigns, words, redirs = [], [], []
         decl = {}
         is_decl = False
+        lineno = None  # the line bash gives the command (its LINENO), see below
         while True:
+            if lineno is None and (assigns or redirs):
+                # bash numbers a command whose first element is an assignment or a
+                # redirection by the line where that element ends
+                lineno = self._loc(self.pos - 1)[0]
             if tok.kind == R:
                 redirs.append(self._redirect())
             elif tok.kind == W:
@@ -989,6 +994,13 @@ class Parser(WordLexer, CondParser):
                         continue
                 words.append(tok.word)
                 self.pos = tok.end
+                if lineno is None:
+                    # ... and one that starts with a word by the line where the token
+                    # after that word ends (bash's parser reads it before it builds the
+                    # command)
+                    nxt = self.peek()
+                    at = nxt.start if nxt.kind != W else max(nxt.start, nxt.end - 1)
+                    lineno = self._loc(min(at, self.n - 1))[0]
             else:
                 break
             tok = self.peek()
@@ -1000,7 +1012,9 @@ class Parser(WordLexer, CondParser):
                     tok = self.peek()
         if tok.kind == OP and tok.value == "(" and (words or assigns):
             self._unexpected(tok)
-        return A.Simple(assigns, words, redirs, decl, line=line, col=col)
+        if lineno is None:
+            lineno = self._loc(max(self.pos - 1, 0))[0] if (assigns or redirs) else line
+        return A.Simple(assigns, words, redirs, decl, line=lineno, col=col)
 
     def _redirect(self) -> A.Redir:
         tok = self.advance()

@@ -273,3 +273,18 @@ def test_reader_offsets_ignore_alias_expansion():
     assert text[reader.offset:] == "echo b\n"
     reader.next_command()
     assert reader.offset == len(text)
+
+
+def test_simple_command_line_is_bashs_lineno():
+    # bash numbers a multi-line simple command by where the token after its first word
+    # ends, or by where a leading assignment/redirection ends (checked with bash's
+    # "line N: x: command not found")
+    def line(text):
+        return parse(text).items[0].command.line
+    assert line("nosuch $(echo\n)\n") == 2
+    assert line("nosuch2 a \\\nb\n") == 1
+    assert line("nosuch3 \\\n a\n") == 2
+    assert line("x=1 \\\n nosuch4\n") == 1
+    assert line(">/dev/null \\\n nosuch5\n") == 1
+    assert line("\n\nnosuch6\n") == 3
+    assert parse("a=$(echo\n)\n").items[0].command.line == 2
