@@ -24,6 +24,7 @@ typedef unsigned short u16;
 typedef unsigned char u8;
 
 #define SYS_read 0
+#define SYS_getpid 39
 #define SYS_write 1
 #define SYS_open 2
 #define SYS_close 3
@@ -101,6 +102,9 @@ typedef unsigned char u8;
 
 /* Exit codes of a stub that cannot become a warm server; sent as -(WARM_ERR + code). */
 #define WARM_ERR 1000
+/* Every answer is (pid, error, sequence number of the request it answers); this one
+ * answers whatever request is pending. */
+#define ANY_SEQ (-1)
 enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_RESOURCES, E_FDS, E_OUTPUT };
 
 /* ---- raw system calls ---------------------------------------------------------------- */
@@ -176,7 +180,7 @@ static __attribute__((noreturn)) void die(int code)
             break;
     }
     /* Tell the shell why this binary cannot be warmed (it falls back to posix_spawn). */
-    i64 msg[2] = { 0, WARM_ERR + code };
+    i64 msg[3] = { 0, WARM_ERR + code, ANY_SEQ };
     struct { void *base; u64 len; } iov = { msg, sizeof msg };
     struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
              i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
@@ -185,10 +189,13 @@ static __attribute__((noreturn)) void die(int code)
         sc1(SYS_exit_group, 120 + code);
 }
 
-/* In a child: the write end of the pipe its server waits on. Closing it (with everything
- * else, just before the program starts) says "set up"; writing an errno first says "failed
- * like posix_spawn would have" and the shell reaps the child and reports the error. */
+/* In a child: the write end of the pipe its server waits on. A child that is set up
+ * answers the shell itself (see child_run) and then writes READY_SENT; writing an errno
+ * instead says "failed like posix_spawn would have" (the server tells the shell, which
+ * reaps the child and reports the error); EOF alone means the child died before it could
+ * answer, and the server answers for it. */
 static int ready_fd = -1;
+#define READY_SENT (-1)
 
 static __attribute__((noreturn)) void child_die(i64 err)
 {
@@ -575,7 +582,7 @@ struct req {
     i32 cwd_index;    /* index of a received directory fd, or -1 */
     i32 pgid;         /* setpgid(0, pgid) */
     u32 umask;
-    u32 flags;
+    u32 seq;          /* echoed in the answer (tells a late duplicate from it) */
     u64 sigign;       /* bit s-1: signal s starts ignored */
     u64 sigmask;      /* bit s-1: signal s starts blocked */
     u64 rlim[NRLIM][2];
@@ -593,6 +600,16 @@ struct prctl_mm_map {
     u32 exe_fd;
 };
 
+/* Answer the shell on the request socket `fd` (the server's fd 3, moved in a child). */
+static void reply(int fd, i64 pid, i64 err, u32 seq)
+{
+    i64 v[3] = { pid, err, (i64)seq };
+    struct { void *base; u64 len; } iov = { v, sizeof v };
+    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
+    sc3(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL);
+}
+
 static u64 rand64(void)
 {
     u64 v = 0;
@@ -608,8 +625,8 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     if (robust_head)
         sc2(SYS_set_robust_list, robust_head, robust_len);
 
-    /* Process group first: the server answers the shell only after this child has
-     * finished its set-up, so a pipeline's next stage can join this group at once. */
+    /* Process group first: the shell hears of this child only once it has finished
+     * its set-up, so a pipeline's next stage can join this group at once. */
     i64 r = sc2(SYS_setpgid, 0, rq->pgid);
     if (r < 0)
         child_die(r);
@@ -624,17 +641,31 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
             child_die(r);
     }
 
-    /* fds: move received ones above every target, dup into place, close the rest. */
+    /* fds: move received ones that a target could overwrite above every target, dup
+     * into place, close the rest (the ones above the targets go with the close below). */
     u32 maxt = 2;
     for (u32 i = 0; i < rq->nmap; i++)
         if (map[2 * i] > maxt)
             maxt = map[2 * i];
     i32 moved[MAX_FDS];
-    r = sc3(SYS_fcntl, ready_fd, F_DUPFD_CLOEXEC, maxt + 1);
-    if (r < 0)
-        child_die(r);
-    ready_fd = (int)r;
+    if ((u32)ready_fd <= maxt) {
+        r = sc3(SYS_fcntl, ready_fd, F_DUPFD_CLOEXEC, maxt + 1);
+        if (r < 0)
+            child_die(r);
+        ready_fd = (int)r;
+    }
+    int sock = 3;
+    if (maxt >= 3) {
+        r = sc3(SYS_fcntl, sock, F_DUPFD_CLOEXEC, maxt + 1);
+        if (r < 0)
+            child_die(r);
+        sock = (int)r;
+    }
     for (int i = 0; i < nfds; i++) {
+        if ((u32)fds[i] > maxt) {
+            moved[i] = fds[i];
+            continue;
+        }
         r = sc3(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, maxt + 1);
         if (r < 0)
             child_die(r);
@@ -645,6 +676,17 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
         r = (int)s >= nfds ? -9 : sc3(SYS_dup3, moved[s], t, 0);
         if (r < 0)
             child_die(r);
+    }
+    /* Set up: answer the shell directly (one wake-up less than going through the
+     * server), then tell the server so. From here on nothing the shell could observe
+     * before the program starts depends on timing: the rest runs with every signal
+     * blocked, and the fds still to be closed are copies the shell's own closes do not
+     * depend on (a reader sees EOF only once this child has closed them, as it would
+     * once a posix_spawn child had exec'd). */
+    reply(sock, sc0(SYS_getpid), 0, rq->seq);
+    {
+        i32 sent = READY_SENT;
+        sc3(SYS_write, ready_fd, &sent, sizeof sent);
     }
     /* Close every gap between the (sorted) targets, and everything above them. */
     u32 next = 0;
@@ -660,10 +702,13 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
         next = t + 1;
     }
 
-    /* Signal dispositions as exec leaves them: ignored ones stay ignored. */
+    /* Signal dispositions as exec leaves them: ignored ones stay ignored. A handler
+     * the warm-up installed (glibc's SIGCANCEL and SIGSETXID handlers, set during its
+     * start-up) stays: an exec'd program would have installed it in the same start-up,
+     * and without it a threaded program's setuid() or pthread_cancel() would kill it. */
     for (int s = 1; s <= 64; s++) {
         u8 want = (rq->sigign >> (s - 1)) & 1;
-        if (s == SIGKILL || s == SIGSTOP || server_sig[s] == want)
+        if (s == SIGKILL || s == SIGSTOP || server_sig[s] == want || server_sig[s] == 2)
             continue;
         u64 act[4] = { want, 0, 0, 0 };
         sc4(SYS_rt_sigaction, s, act, 0, 8);
@@ -773,14 +818,6 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     jump_to_entry(prog.entry, (u64)sp, trap_fini);
 }
 
-static void reply(i64 pid, i64 err)
-{
-    i64 v[2] = { pid, err };
-    struct { void *base; u64 len; } iov = { v, sizeof v };
-    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
-             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
-    sc3(SYS_sendmsg, 3, &mh, MSG_NOSIGNAL);
-}
 
 static int valid_request(struct req *rq, u64 len)
 {
@@ -881,9 +918,11 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
         struct req *rq = (struct req *)reqbuf;
         i64 pid = 0, err = 0;
         i32 ready[2];
+        int answered = 0;
+        u32 seq = (u32)ANY_SEQ;
         if (!valid_request(rq, (u64)n) || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
             err = 22;  /* EINVAL */
-        } else if ((err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
+        } else if ((seq = rq->seq, err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
             pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
                       | SIGCHLD, 0, 0, tid_address, 0);
             if (pid == 0) {
@@ -892,21 +931,29 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
                 child_run(rq, fds, nfds);
             }
             sc1(SYS_close, ready[1]);
+            /* The child has its own copies: ours go while it sets up. */
+            for (int i = 0; i < nfds; i++)
+                sc1(SYS_close, fds[i]);
+            nfds = 0;
             if (pid < 0) {
                 err = -pid;
                 pid = 0;
             } else {
-                /* EOF: the child is set up (or died, which the shell's waitpid shows). */
+                /* READY_SENT: the child answered the shell itself. An errno: its set-up
+                 * failed. EOF alone: it died before answering (the shell's waitpid
+                 * shows how); answer for it. */
                 i32 e = 0;
                 while (sc3(SYS_read, ready[0], &e, sizeof e) == -4)
                     ;
+                answered = e == READY_SENT;
                 err = e;
             }
             sc1(SYS_close, ready[0]);
         }
         for (int i = 0; i < nfds; i++)
             sc1(SYS_close, fds[i]);
-        reply(pid, err);
+        if (!answered)
+            reply(3, pid, err, seq);
     }
 }
 
@@ -931,6 +978,13 @@ void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
     sc2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
     if (sc0(SYS_getppid) != shell)
         sc1(SYS_exit_group, 0);
+    /* glibc's posix_spawn leaves its internal signals (32, 33) ignored in the new
+     * program; an exec'd program starts with them at default, and so does every child
+     * (so none has to reset them per run). */
+    for (int s = 32; s <= 33; s++) {
+        u64 act[4] = { 0, 0, 0, 0 };
+        sc4(SYS_rt_sigaction, s, act, 0, 8);
+    }
     /* Hold nothing of the shell's but the request socket. */
     sc3(SYS_close_range, 4, ~0U, 0);
     /* Catch whatever the program's start-up writes to stdout or stderr (see server_main). */

@@ -7,14 +7,21 @@ stub's socket and returns the child's pid - all system calls without the GIL.
 
 Request layout (little endian; must match `struct req` in asm/stub.c):
     u32 magic "PWRQ", u32 total length, u32 argc, u32 envc, u32 strings length,
-    u32 nmap, i32 cwd index, i32 pgid, u32 umask, u32 flags, u64 ignored signals,
+    u32 nmap, i32 cwd index, i32 pgid, u32 umask, u32 seq, u64 ignored signals,
     u64 blocked signals, 16 x (u64 cur, u64 max) rlimits,
     nmap x (u32 child fd, u32 index of a passed fd),
     strings: argv..., "KEY=VALUE"..., execfn, each NUL-terminated.
-The stub answers two i64 per request, (pid, error), once the child has finished its set-up
-(process group, cwd, fds): (pid, 0) success; (pid, errno) the child could not be set up
-(the caller reaps it; posix_spawn would have failed the same way); (0, errno) clone
-failed; (0, 1000 + reason) the binary cannot be warmed.
+The answer is three i64, (pid, error, seq), sent once the child has finished its set-up
+(process group, cwd, fds): (pid, 0) success - sent by the child itself, straight to the
+shell; (pid, errno) the child could not be set up (the caller reaps it; posix_spawn would
+have failed the same way); (0, errno) clone failed; (0, 1000 + reason) the binary cannot
+be warmed. seq echoes the request's (0xffffffff: whatever request is pending): a child
+killed between answering and telling its server so gets a second, late answer from the
+server, which the next request skips.
+
+Per-launch work is kept small: the ignored-signal set is read once and re-read only after
+signals_changed() (or in a forked copy of the shell); the encoded environment is reused
+while the environment is equal to the last one.
 """
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
@@ -55,6 +62,7 @@ cdef extern from "<fcntl.h>" nogil:
 
 cdef extern from "<unistd.h>" nogil:
     int close(int)
+    pid_t getpid()
 
 cdef extern from "<poll.h>" nogil:
     struct pollfd:
@@ -105,6 +113,7 @@ cdef enum:
     NRLIM = 16
     MAX_FDS = 253
 cdef unsigned int REQ_MAGIC = 0x51525750u
+cdef long long ANY_SEQ = 0xffffffff     # an answer to whatever request is pending
 
 # Messages above this go to posix_spawn (a SEQPACKET message must fit the socket buffer).
 MAX_REQUEST = 200000
@@ -200,6 +209,56 @@ def ignored_signals():
     return m
 
 
+# The ignored-signal set, read with 60 sigaction calls, changes only when the shell
+# changes a disposition (trap, or its own start-up): cached per process until then.
+cdef unsigned long long _sig_cache = 0
+cdef pid_t _sig_cache_pid = 0
+
+
+def signals_changed():
+    """The shell changed a signal disposition: re-read them before the next launch."""
+    global _sig_cache_pid
+    _sig_cache_pid = 0
+
+
+cdef unsigned long long _cached_ignored_signals() noexcept nogil:
+    global _sig_cache, _sig_cache_pid
+    cdef pid_t me = getpid()
+    if _sig_cache_pid != me:
+        _sig_cache = _ignored_signals()
+        _sig_cache_pid = me
+    return _sig_cache
+
+
+# The last environment encoded: a launch with an equal one reuses its bytes.
+cdef dict _env_last = None
+cdef bytes _env_block = None
+
+
+cdef bytes _encode_env(dict env):
+    global _env_last, _env_block
+    if _env_last is not None and env == _env_last:
+        return _env_block
+    cdef list parts = []
+    cdef bytes b
+    for k, v in env.items():
+        kb = _fs(k)
+        if PyBytes_GET_SIZE(kb) == 0 or memchr(PyBytes_AS_STRING(kb), 61, PyBytes_GET_SIZE(kb)) != NULL:
+            raise ValueError("illegal environment variable name")
+        b = kb + b"=" + _fs(v)
+        if PyBytes_GET_SIZE(b) >= MAX_ARG_STRLEN:
+            raise WarmError("oversized")
+        parts.append(b)
+    parts.append(b"")
+    block = b"\0".join(parts)
+    _env_last = dict(env)
+    _env_block = block
+    return block
+
+
+cdef unsigned int _seq = 0
+
+
 cdef inline void _put32(char *p, unsigned int v) noexcept nogil:
     memcpy(p, &v, 4)
 
@@ -227,15 +286,8 @@ def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfd
         total += PyBytes_GET_SIZE(b) + 1
         if PyBytes_GET_SIZE(b) >= MAX_ARG_STRLEN:
             raise WarmError("oversized")
-    for k, v in env.items():
-        kb = _fs(k)
-        if PyBytes_GET_SIZE(kb) == 0 or memchr(PyBytes_AS_STRING(kb), 61, PyBytes_GET_SIZE(kb)) != NULL:
-            raise ValueError("illegal environment variable name")
-        b = kb + b"=" + _fs(v)
-        parts.append(b)
-        total += PyBytes_GET_SIZE(b) + 1
-        if PyBytes_GET_SIZE(b) >= MAX_ARG_STRLEN:
-            raise WarmError("oversized")
+    cdef bytes envblock = _encode_env(env)
+    total += PyBytes_GET_SIZE(envblock)
     b = _fs(execfn)
     parts.append(b)
     total += PyBytes_GET_SIZE(b) + 1
@@ -259,9 +311,13 @@ def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfd
             _put32(p, <unsigned int>t)
             _put32(p + 4, <unsigned int>s)
             p += 8
-        for b in parts:
+        for b in parts[:argc]:
             memcpy(p, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b) + 1)
             p += PyBytes_GET_SIZE(b) + 1
+        memcpy(p, PyBytes_AS_STRING(envblock), PyBytes_GET_SIZE(envblock))
+        p += PyBytes_GET_SIZE(envblock)
+        b = parts[argc]
+        memcpy(p, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b) + 1)
         for i in range(nfds):
             fdarr[i] = srcfds[i]
         return _send(sock, buf, size, argc, envc, <unsigned int>nstr, nmap, fdarr, nfds,
@@ -278,7 +334,10 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
     cdef mode_t um
     cdef rlimit rl
     cdef int r, err = 0
-    cdef long long reply[2]
+    cdef long long reply[3]
+    global _seq
+    _seq = (_seq + 1) & 0x7fffffff
+    cdef unsigned int seq = _seq
     cdef ssize_t got
     cdef msghdr mh
     cdef iovec iov
@@ -297,8 +356,8 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
         um = umask(0)
         umask(um)
         _put32(buf + 32, um)
-        _put32(buf + 36, 0)
-        _put64(buf + 40, _ignored_signals() & ~sigdefault)
+        _put32(buf + 36, seq)
+        _put64(buf + 40, _cached_ignored_signals() & ~sigdefault)
         _put64(buf + 48, sigmask)
         for r in range(NRLIM):
             if getrlimit(r, &rl) != 0:
@@ -338,13 +397,15 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
                         break
                 if r == 0:
                     err = -1
-            if err == 0:
-                while True:
-                    got = recv(sock, reply, 16, 0)
-                    if got >= 0 or errno != EINTR:
-                        break
-                if got != 16:
+            while err == 0:
+                got = recv(sock, reply, 24, 0)
+                if got < 0 and errno == EINTR:
+                    continue
+                if got != 24:
                     err = -2 if got >= 0 else errno
+                elif reply[2] == <long long>seq or reply[2] == ANY_SEQ:
+                    break
+                # else: a late answer to an earlier request (see the module doc)
     if err == -1:
         raise WarmError("timeout")
     if err == -2:

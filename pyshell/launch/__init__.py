@@ -64,6 +64,14 @@ def prepare_exec() -> None:
     _pool.close()
 
 
+def signals_changed() -> None:
+    """The shell changed a signal disposition other than through `signal.signal` (which
+    the pool tracks itself): re-read the dispositions before the next launch."""
+    if _pool is not None:
+        from pyshell import _loader
+        _loader.signals_changed()
+
+
 def warm_stats() -> dict:
     """The warm pool's statistics so far (empty when warming is off)."""
     return dict(_pool.stats) if _pool is not None else {}

@@ -32,8 +32,13 @@ Known differences from a real exec (documented, by design of a warm image):
   environment (a library start-up that leaves threads, open files or output refuses
   warming); the program's own constructors run per child as usual;
 - a later change of the shell's cgroup is not followed (nice value and affinity are);
-- a server killed from outside between creating a child and answering would make the
-  command run twice (once warm, once through posix_spawn).
+- a child whose set-up fails after its server was killed from outside is reported as a
+  dead server, and the command then fails through posix_spawn as it would have anyway.
+
+Per launch, the signal dispositions the shell ignores are not re-read: `_loader` caches
+them per process, and every disposition change made through `signal.signal` (trap, the
+interpreter's own) invalidates that cache (see `track_signal_changes`). Code that changes
+dispositions another way must call `pyshell.launch.signals_changed()`.
 """
 from __future__ import annotations
 
@@ -66,6 +71,28 @@ _SERVER_FAILURES = frozenset(_NOT_WARMABLE_CODES.values()) | {
 
 
 _masks: dict = {}
+
+
+def track_signal_changes():
+    """Make every `signal.signal` call invalidate the cached ignored-signal set.
+
+    The shell changes dispositions only through `signal.signal`, from several places
+    (trap, start-up, subshells, pipeline stages); hooking the one function keeps the cache
+    exact without each of them having to remember an invalidation call."""
+    current = signal.signal
+    if getattr(current, "_pywarmsh_tracked", False):
+        return
+    changed = _loader.signals_changed
+
+    def tracked_signal(signalnum, handler):
+        try:
+            return current(signalnum, handler)
+        finally:
+            changed()
+
+    tracked_signal._pywarmsh_tracked = True
+    tracked_signal.__doc__ = current.__doc__
+    signal.signal = tracked_signal
 
 
 def _mask(signals) -> int:
@@ -113,6 +140,7 @@ class WarmPool:
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0}
         self.stub_ok = os.access(STUB, os.X_OK)
+        track_signal_changes()
 
     # ---- bookkeeping ---------------------------------------------------------------
     def _fallback(self, reason: str):

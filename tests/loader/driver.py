@@ -462,7 +462,15 @@ def sc_servers():
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             META.setdefault("server_pgrp_is_own", []).append(int(fields[2]) == pid)
-            META.setdefault("server_fds", []).append(sorted(os.listdir(f"/proc/{pid}/fd")))
+            # A server drops its copies of a request's fds while the child sets up,
+            # concurrently with the shell: give it a moment to become idle.
+            deadline = time.time() + 2
+            while True:
+                fds = sorted(os.listdir(f"/proc/{pid}/fd"))
+                if fds == ["0", "1", "2", "3"] or time.time() > deadline:
+                    break
+                time.sleep(0.01)
+            META.setdefault("server_fds", []).append(fds)
     return []
 
 
