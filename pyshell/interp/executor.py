@@ -127,6 +127,11 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 raise
             data = data[n:]
 
+    def report(self, exc: ShellError) -> None:
+        """Print a ShellError unless it was already reported where it happened."""
+        if not getattr(exc, "reported", False):
+            self.error(exc.message)
+
     def error(self, msg: str) -> None:
         write_stderr(self.error_prefix() + msg + "\n")
 
@@ -173,7 +178,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def check_errexit(self, status: int) -> None:
         """After a command failed outside a condition: the ERR trap, then set -e."""
         if status and not self.errexit_ignore:
-            if "ERR" in self.traps:
+            # the ERR trap is not inherited by functions unless set -E
+            if "ERR" in self.traps and (not self.func_depth or "errtrace" in self.state.options):
                 self._run_err_trap(status)
             if "errexit" in self.state.options:
                 raise ExitShell(status)
@@ -265,7 +271,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             try:
                 frame = self.redirector.apply(node.redirs)
             except ShellError as exc:
-                self.error(exc.message)
+                self.report(exc)
                 return 1
         try:
             if node.assigns:
@@ -337,7 +343,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 except (FatalShellError, DiscardCommand):
                     raise
                 except ShellError as exc:
-                    self.error(exc.message)
+                    self.report(exc)
                     return 1
             if func is not None:
                 return self.call_function(func, argv)
@@ -520,7 +526,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 try:
                     frame = self.redirector.apply(fdef.redirs)
                 except ShellError as exc:
-                    self.error(exc.message)
+                    self.report(exc)
                     return 1
             return_trap = self.traps.get("RETURN")
             try:
@@ -547,12 +553,14 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def _with_redirs(self, redirs, run) -> int:
         if not redirs:
             return run()
+        if redirs[0].line:
+            self.state.lineno = redirs[0].line
         try:
             frame = self.redirector.apply(redirs)
         except (FatalShellError, DiscardCommand):
             raise
         except ShellError as exc:
-            self.error(exc.message)
+            self.report(exc)
             return 1
         try:
             return run()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 
-from pyshell.errors import ShellError
+from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 
 _PIPE_LIMIT = 65536  # a here-document smaller than this fits in a fresh pipe
 
@@ -26,6 +26,11 @@ _OUTPUT_FLAGS = {
     "<>": os.O_RDWR | os.O_CREAT,
     "<": os.O_RDONLY,
 }
+
+
+class RedirectionFailed(ShellError):
+    """A redirection failed; its message has already been printed."""
+    reported = True
 
 
 def fd_is_open(fd: int) -> bool:
@@ -89,6 +94,14 @@ class Redirector:
                 except OSError as exc:  # e.g. dup2 onto an fd above the open-file limit
                     fd = r.fd if r.fd is not None else (0 if r.op[0] == "<" else 1)
                     raise ShellError(f"{fd}: {exc.strerror}") from None
+        except ShellError as exc:
+            # reported while the earlier redirections are still in effect, as bash does
+            if not isinstance(exc, (RedirectionFailed, FatalShellError, DiscardCommand)):
+                self.sh.error(exc.message)
+                exc = RedirectionFailed(exc.message)
+            if frame is not None:
+                self.restore(frame)
+            raise exc from None
         except BaseException:
             if frame is not None:
                 self.restore(frame)
@@ -174,6 +187,14 @@ class Redirector:
             fd = r.fd
         else:
             fd = 0 if op[0] == "<" else 1
+        if not r.varname and frame is not None:
+            # remember the old state before opening anything: the new file may be
+            # given the very fd number being redirected (`3>f` with 3 closed)
+            self._make_room(fd)
+            self._save(fd, frame)
+            if op in ("&>", "&>>", ">&") and r.fd is None:
+                self._make_room(2)
+                self._save(2, frame)
         if op in ("<<", "<<-"):
             self._place(heredoc_fd(exp.heredoc(r.heredoc)), fd, r, frame)
             return
