@@ -392,108 +392,116 @@ _DECIMAL_ARG = re.compile(r"[ \t\n]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-
 
 
 def _long_double(arg):
-    """The exact value bash's printf works with for a decimal argument: the argument
-    rounded to an x86 long double (64-bit mantissa), as a Fraction; None if not plain."""
-    from fractions import Fraction
+    """A decimal argument rounded as bash's printf reads it into an x86 long double
+    (64-bit mantissa): (negative, mantissa, k) meaning mantissa / 2**k; None when the
+    argument is not a plain decimal (then the double path is used)."""
     m = _DECIMAL_ARG.fullmatch(arg) if arg is not None else None
     if m is None or len(arg) > 400:
         return None
     if m.group(2) and abs(int(m.group(2)[1:])) > 4000:
         return None  # near or beyond the long double range: the double path
+    from fractions import Fraction
     exact = Fraction(arg.strip())
-    if exact == 0:
-        return exact
-    sign = -1 if exact < 0 else 1
-    exact = abs(exact)
-    k = 63 - (exact.numerator.bit_length() - exact.denominator.bit_length())
-    scaled = exact * (Fraction(2) ** k)
-    while scaled >= 1 << 64:
-        k -= 1
-        scaled /= 2
-    while scaled < 1 << 63:
-        k += 1
-        scaled *= 2
-    mantissa = round(scaled)
-    if k < -16320:
-        return None  # beyond the long double range: use the double path
-    return sign * Fraction(mantissa) / (Fraction(2) ** k)
+    negative = exact < 0 or arg.lstrip(" \t\n").startswith("-")
+    num, den = abs(exact.numerator), exact.denominator
+    if num == 0:
+        return negative, 0, 0
+    k = 63 - (num.bit_length() - den.bit_length())
+    while True:
+        q = _div_half_even(num << k, den) if k >= 0 else _div_half_even(num, den << -k)
+        if q >= 1 << 64:
+            k -= 1
+        elif q < 1 << 63:
+            k += 1
+        else:
+            return negative, q, k
 
 
-def _decimal_digits(value, places: int):
-    """|value| (a Fraction) rounded half-even to `places` decimals, exactly:
-    (integer digits, fraction digits)."""
-    n = round(abs(value) * 10 ** places)
-    text = str(n).rjust(places + 1, "0")
+def _div_half_even(a: int, b: int) -> int:
+    q, r = divmod(a, b)
+    if 2 * r > b or 2 * r == b and q & 1:
+        q += 1
+    return q
+
+
+def _scaled_digits(q: int, k: int, p: int) -> int:
+    """round_half_even(q / 2**k * 10**p)."""
+    a, b = q, 1
+    if p >= 0:
+        a *= 10 ** p
+    else:
+        b *= 10 ** -p
+    if k >= 0:
+        b <<= k
+    else:
+        a <<= -k
+    return _div_half_even(a, b)
+
+
+def _fixed(q: int, k: int, places: int):
+    """(integer digits, fraction digits) of q / 2**k rounded to `places` decimals."""
+    text = str(_scaled_digits(q, k, places)).rjust(places + 1, "0")
     if not places:
         return text, ""
     return text[:-places], text[-places:]
 
 
+def _scientific(q: int, k: int, digits_after: int):
+    """(digit string of digits_after + 1 digits, decimal exponent) for %e."""
+    if q == 0:
+        return "0" * (digits_after + 1), 0
+    # a first guess from the bit length, corrected until the digit count is right
+    import math
+    exp = math.floor((q.bit_length() - k - 1) * 0.30102999566398120)
+    low = 10 ** digits_after
+    while True:
+        n = _scaled_digits(q, k, digits_after - exp)
+        if n >= 10 * low:
+            exp += 1
+        elif n < low:
+            exp -= 1
+        else:
+            return str(n), exp
+
+
 def _long_double_format(arg, conv: str, flags: str, precision):
     """%f %e %g of a decimal argument with long double precision (None: not handled)."""
     try:
-        value = _long_double(arg)
+        parsed = _long_double(arg)
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
-    if value is None:
+    if parsed is None:
         return None
+    negative, q, k = parsed
     prec = 6 if precision is None else int(precision or 0)
-    negative = value < 0 or value == 0 and arg.lstrip(" \t\n").startswith("-")
     alt = "#" in flags
     lower = conv.lower()
     if lower == "f":
-        whole, frac = _decimal_digits(value, prec)
+        whole, frac = _fixed(q, k, prec)
         body = whole + ("." + frac if prec or alt else "")
+    elif lower == "e":
+        body = _e_body(q, k, prec, alt)
     else:
-        if lower == "g":
-            p = prec or 1
-            exp = _exponent(value, p - 1)
-            if p > exp >= -4:
-                whole, frac = _decimal_digits(value, p - 1 - exp)
-                body = whole + ("." + frac if frac else "")
-            else:
-                body = _e_body(value, p - 1, alt)
-            if not alt and "." in body:
-                mant, e, rest = body.partition("e")
-                mant = mant.rstrip("0").rstrip(".")
-                body = mant + (e + rest if e else "")
-            elif alt and "." not in body.split("e")[0]:
-                mant, e, rest = body.partition("e")
-                body = mant + "." + (e + rest if e else "")
+        p = prec or 1
+        _, exp = _scientific(q, k, p - 1)
+        if p > exp >= -4:
+            whole, frac = _fixed(q, k, p - 1 - exp)
+            body = whole + ("." + frac if frac or alt else "")
         else:
-            body = _e_body(value, prec, alt)
-        if conv in "EG":
-            body = body.upper()
+            body = _e_body(q, k, p - 1, alt)
+        mant, e, rest = body.partition("e")
+        if not alt and "." in mant:
+            mant = mant.rstrip("0").rstrip(".")
+        body = mant + (e + rest if e else "")
+    if conv in "EG":
+        body = body.upper()
     sign = "-" if negative else ("+" if "+" in flags else (" " if " " in flags else ""))
     return sign + body
 
 
-def _exponent(value, digits_after: int) -> int:
-    """The decimal exponent %e would print for `value` with that many digits."""
-    from fractions import Fraction
-    v = abs(value)
-    if v == 0:
-        return 0
-    exp = len(str(v.numerator // v.denominator)) - 1 if v >= 1 else \
-        -len(str(v.denominator // v.numerator)) - (0 if v.denominator % v.numerator else 0)
-    # adjust: find exp with 10**exp <= v < 10**(exp+1)
-    while Fraction(10) ** exp > v:
-        exp -= 1
-    while Fraction(10) ** (exp + 1) <= v:
-        exp += 1
-    whole, _ = _decimal_digits(v / Fraction(10) ** exp, digits_after)
-    if len(whole) > 1:  # rounding carried into a new digit (9.99 -> 10.0)
-        exp += 1
-    return exp
-
-
-def _e_body(value, digits_after: int, alt: bool) -> str:
-    from fractions import Fraction
-    exp = _exponent(value, digits_after)
-    whole, frac = _decimal_digits(abs(value) / Fraction(10) ** exp, digits_after)
-    if len(whole) > 1:
-        whole, frac = whole[0], (whole[1:] + frac)[:digits_after]
-    mant = whole + ("." + frac if digits_after or alt else "")
+def _e_body(q: int, k: int, digits_after: int, alt: bool) -> str:
+    digits, exp = _scientific(q, k, digits_after)
+    mant = digits[0] + ("." + digits[1:] if digits_after or alt else "")
     return f"{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
 
 

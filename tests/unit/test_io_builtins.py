@@ -60,3 +60,35 @@ def test_printf_v_assigns():
     sh = FakeSh()
     assert BUILTINS["printf"](sh, ["printf", "-v", "out", "%s-%d", "a", "7"]) == 0
     assert sh.state.get("out") == "a-7" and sh.out[1] == ""
+
+
+def test_printf_floats_like_bash_long_double():
+    """%f %e %g %E %G with random flags/widths/precisions: bash reads the argument into
+    a long double, so e.g. %.2f of 2.675 is 2.68."""
+    import random
+    rng = random.Random(11)
+    cases = []
+    for _ in range(250):
+        r = rng.random()
+        if r < 0.3:
+            v = str(rng.randint(-10 ** 6, 10 ** 6))
+        elif r < 0.6:
+            v = f"{rng.uniform(-1000, 1000):.{rng.randint(0, 8)}f}"
+        elif r < 0.8:
+            v = f"{rng.uniform(1, 9):.3f}e{rng.randint(-30, 30)}"
+        else:
+            v = rng.choice(["0", "-0", "0.5", "2.5", "2.675", "99.95", "0.05", "1e-5",
+                            "123456789", "9.9999999", ".5", "5.", "1e100", "-1e-100"])
+        flags = "".join(rng.sample("-+ #0", rng.randint(0, 2)))
+        fmt = "%" + flags + rng.choice(["", "8", "15"]) + \
+            rng.choice(["", ".0", ".1", ".3", ".10", ".20"]) + rng.choice("feEgG")
+        cases.append((fmt, v))
+    script = "\n".join(f"printf {shlex.quote('[' + f + ']')} {shlex.quote(v)}; echo"
+                       for f, v in cases)
+    expected = bash(script)[0].splitlines()
+    mine = []
+    for f, v in cases:
+        sh = FakeSh()
+        BUILTINS["printf"](sh, ["printf", "[" + f + "]", v])
+        mine.append(sh.out[1])
+    assert [(c, m) for c, m, e in zip(cases, mine, expected) if m != e] == []
