@@ -519,28 +519,15 @@ def _pad_number(text: str, flags: str, width: str) -> str:
 
 def _hex_long_double(arg: str, value: float, plus: bool) -> str:
     """%a of a decimal argument rounded to a 64-bit mantissa, as bash's long double."""
-    from fractions import Fraction
     try:
-        exact = Fraction(arg.strip())
-    except (ValueError, ZeroDivisionError):
+        parsed = _long_double(arg)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        parsed = None
+    if parsed is None or parsed[1] == 0:
         return _hex_float(value, plus)
-    if exact == 0:
-        return _hex_float(value, plus)
-    sign = "-" if exact < 0 else ("+" if plus else "")
-    exact = abs(exact)
-    k = 63 - (exact.numerator.bit_length() - exact.denominator.bit_length())
-    scaled = exact * (Fraction(2) ** k)
-    while scaled >= 1 << 64:
-        k -= 1
-        scaled /= 2
-    while scaled < 1 << 63:
-        k += 1
-        scaled *= 2
-    mantissa = round(scaled)  # round half to even, like the FPU
-    if mantissa == 1 << 64:
-        mantissa >>= 1
-        k -= 1
-    digits = "%016x" % mantissa
+    negative, q, k = parsed
+    sign = "-" if negative else ("+" if plus else "")
+    digits = "%016x" % q
     rest = digits[1:].rstrip("0")
     return f"{sign}0x{digits[0]}{'.' + rest if rest else ''}p{60 - k:+d}"
 
