@@ -617,7 +617,9 @@ class Parser(WordLexer, CondParser):
         return self._redirects_after(cls(var, words, body, line=line, col=col))
 
     def _in_words(self):
-        """After `for NAME`: [newlines] [in words (; | newline)] [newlines]."""
+        """After `for NAME`: [newlines] in words (; | newline) [newlines], or
+        [; | newlines] (no `;` after a newline)."""
+        before = self.pos
         tok = self._skip_newlines()
         words = None
         if tok.kind == W and tok.value == "in":
@@ -633,7 +635,7 @@ class Parser(WordLexer, CondParser):
             elif tok.kind != NL:
                 self._unexpected(tok)
             self._skip_newlines()
-        elif tok.kind == OP and tok.value == ";":
+        elif tok.kind == OP and tok.value == ";" and self._skip(before) == tok.start:
             self.pos = tok.end
             self._skip_newlines()
         return words
@@ -670,10 +672,10 @@ class Parser(WordLexer, CondParser):
         for a, b in bounds:
             exprs.append(self._arith_word(a, b) if src[a:b].strip() else None)
         self.pos = end + 2
-        nxt = self._skip_newlines()
+        nxt = self.peek()
         if nxt.kind == OP and nxt.value == ";":
             self.pos = nxt.end
-            self._skip_newlines()
+        self._skip_newlines()
         body = self._do_group(allow_brace=True)
         node = A.ArithFor(exprs[0], exprs[1], exprs[2], body, line=line, col=col)
         return self._redirects_after(node)

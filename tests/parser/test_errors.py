@@ -60,6 +60,11 @@ CASES = [
     ("[[ a ;; ]]\n", ["S: line 1: unexpected token `;;', conditional binary operator expected"]),
     ("[[ ; ]]\n", ["S: line 1: unexpected token `;' in conditional command"]),
     ("[[ ]]\n", []),
+    ("for i\n ; do :; done\n", ["S: line 2: syntax error near unexpected token `;'",
+                                 "S: line 2: ` ; do :; done'"]),
+    ("for ((;;))\n; do :; done\n", ["S: line 2: syntax error near unexpected token `;'",
+                                     "S: line 2: `; do :; done'"]),
+    ("for i\nin a; do :; done\nfor ((;;)) ;\n do :; done\n", []),
     ("cat <<EOF\nabc\n", ["S: line 2: warning: here-document at line 1 delimited by "
                          "end-of-file (wanted `EOF')"]),
     ("echo a\\\n", []),
