@@ -610,6 +610,64 @@ static void reply(int fd, i64 pid, i64 err, u32 seq)
     sc3(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL);
 }
 
+/* Let every child inherit this server's page table entries for its file mappings.
+ *
+ * fork/clone copies page table entries only for mappings that have anonymous pages; for
+ * the others (program and library text and read-only data) a child starts with none and
+ * takes a page fault for every 64 kB it touches, although the pages are resident and
+ * already mapped here. Dirtying one page of such a mapping (with its own content) gives
+ * it that anonymous part: from then on each child starts with the server's entries and
+ * runs without those faults. Costs one private page per mapping; the content is
+ * unchanged, and a changed file makes the server stale anyway. Best effort. */
+static void share_page_tables(void)
+{
+    char *buf = (char *)reqbuf;          /* idle until the first request */
+    u64 len = 0;
+    i64 fd = sc3(SYS_open, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    for (;;) {
+        i64 n = sc3(SYS_read, fd, buf + len, REQ_MAX - 1 - len);
+        if (n <= 0)
+            break;
+        len += (u64)n;
+    }
+    sc1(SYS_close, fd);
+    buf[len] = 0;
+    for (char *line = buf; *line;) {
+        /* start-end perms offset dev inode path */
+        u64 start = 0, end = 0, inode = 0;
+        char *p = line;
+        for (; *p && *p != '-'; p++)
+            start = start * 16 + (u64)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
+        if (*p)
+            p++;
+        for (; *p && *p != ' '; p++)
+            end = end * 16 + (u64)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
+        char *perms = *p ? p + 1 : p;
+        int field = 0;
+        for (; *p && *p != '\n'; p++) {
+            if (*p == ' ') {
+                field++;
+                continue;
+            }
+            if (field == 4 && *p >= '0' && *p <= '9')
+                inode = inode * 10 + (u64)(*p - '0');
+        }
+        char *next = *p ? p + 1 : p;
+        if (inode && end > start && perms[0] == 'r' && perms[1] != 'w' && perms[3] == 'p') {
+            int prot = PROT_READ | (perms[2] == 'x' ? PROT_EXEC : 0);
+            /* The whole mapping at once: a part would split it off. */
+            if (sc3(SYS_mprotect, start, end - start, prot | PROT_WRITE) == 0) {
+                volatile u8 *b = (volatile u8 *)start;
+                *b = *b;
+                sc3(SYS_mprotect, start, end - start, prot);
+            }
+        }
+        line = next;
+    }
+}
+
 static u64 rand64(void)
 {
     u64 v = 0;
@@ -883,6 +941,7 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     sc2(SYS_prctl, PR_GET_TID_ADDRESS, &tid_address);
     sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
     mm_ok = read_mm_fields();
+    share_page_tables();
     for (int r = 0; r < NRLIM; r++)
         if (sc4(SYS_prlimit64, 0, r, 0, server_rlim[r]) < 0)
             server_rlim[r][0] = server_rlim[r][1] = ~0UL - 1;   /* never equal: set it */
