@@ -27,7 +27,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
 cdef extern from "Python.h":
     bytes PyUnicode_EncodeFSDefault(object)
-from libc.string cimport memcpy, memset, memchr
+from libc.string cimport memcpy, memset, memchr, memcmp
 from libc.stdlib cimport malloc, free
 from libc.errno cimport errno, EINTR, EBADF
 
@@ -462,10 +462,46 @@ def identity(object path):
             st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec)
 
 
-def identities_current(list entries):
-    """True when every (path, identity) pair still holds."""
+cdef struct packed_identity:
+    unsigned long dev, ino
+    long size, mtime_ns, ctime_ns
+
+
+def packed_identities(list entries):
+    """[(path, identity)] as one opaque bytes value for identities_current()."""
+    cdef list out = []
+    cdef packed_identity pi
     for path, ident in entries:
-        if identity(path) != ident:
+        pi.dev, pi.ino, pi.size, pi.mtime_ns, pi.ctime_ns = ident
+        out.append(_fs(path) + b"\0" + (<char *>&pi)[:sizeof(pi)])
+    return out
+
+
+def identities_current(list packed):
+    """True when every file of packed_identities() still has its identity (one stat
+    each, no Python objects built)."""
+    cdef bytes item
+    cdef const char *p
+    cdef Py_ssize_t n
+    cdef stat_t st
+    cdef packed_identity now
+    cdef packed_identity *was
+    cdef int r
+    for item in packed:
+        p = PyBytes_AS_STRING(item)
+        n = PyBytes_GET_SIZE(item)
+        was = <packed_identity *>(p + n - sizeof(packed_identity))
+        with nogil:
+            r = c_stat(p, &st)
+        if r != 0:
+            return False
+        memset(&now, 0, sizeof(now))
+        now.dev = st.st_dev
+        now.ino = st.st_ino
+        now.size = st.st_size
+        now.mtime_ns = st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec
+        now.ctime_ns = st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec
+        if memcmp(&now, was, sizeof(now)) != 0:
             return False
     return True
 

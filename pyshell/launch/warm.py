@@ -121,7 +121,7 @@ class _Server:
         self.sock = sock
         self.path = path
         self.attrs = attrs    # nice value and affinity the server (and its children) got
-        self.libs = None      # [(path, identity)] of mapped files, read after warm-up
+        self.libs = None      # packed identities of its mapped files, read after warm-up
         self.used = 0
         self.mem_kb = 0
         self.start_ns = time.perf_counter_ns()
@@ -341,7 +341,7 @@ class WarmPool:
             ident = _loader.identity(p)
             if ident is not None:
                 entries.append((p, ident))
-        srv.libs = entries
+        srv.libs = _loader.packed_identities(entries)
 
     def _request(self, srv, req):
         fdmap, srcs = _loader.fd_plan(req.fds)
