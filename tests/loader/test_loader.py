@@ -324,3 +324,57 @@ def test_prepare_exec_ends_servers_and_writes_stats(probe_dir):
             assert json.load(f)["warm_hits"] == 2
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_replaced_library_is_never_run_stale():
+    """A library of a warm binary replaced by rename (as package managers do): the next
+    launch drops the server and runs the new library."""
+    if not shutil.which("cc"):
+        pytest.skip("no C compiler")
+    work = tempfile.mkdtemp(prefix="pywarmsh-loader-")
+    try:
+        lib_src = os.path.join(work, "ver.c")
+        prog_src = os.path.join(work, "main.c")
+        with open(prog_src, "w") as f:
+            f.write("#include <stdio.h>\nint ver(void);\n"
+                    "int main(void) { printf(\"lib=%d\\n\", ver()); return 0; }\n")
+        for v in (1, 2):
+            with open(lib_src, "w") as f:
+                f.write(f"int ver(void) {{ return {v}; }}\n")
+            subprocess.check_call(["cc", "-shared", "-fPIC", "-o",
+                                   os.path.join(work, f"libver.so.{v}"), lib_src])
+        lib = os.path.join(work, "libver.so")
+        shutil.copy(os.path.join(work, "libver.so.1"), lib)
+        prog = os.path.join(work, "prog")
+        subprocess.check_call(["cc", "-o", prog, prog_src, f"-L{work}", "-lver",
+                               f"-Wl,-rpath,{work}"])
+        code = (
+            "import os, sys, json\n"
+            "from pyshell.launch.warm import WarmPool\n"
+            "from pyshell.launch.request import LaunchRequest\n"
+            "prog, lib, new = sys.argv[1:4]\n"
+            "pool = WarmPool()\n"
+            "def run():\n"
+            "    r, w = os.pipe()\n"
+            "    pid = pool.launch(LaunchRequest(prog, ['prog'], {}, fds=[(1, w)]))\n"
+            "    os.close(w)\n"
+            "    out = os.read(r, 100).decode()\n"
+            "    os.close(r)\n"
+            "    os.waitpid(pid, 0)\n"
+            "    return out\n"
+            "outs = [run() for _ in range(3)]\n"
+            "os.rename(new, lib)\n"
+            "outs += [run() for _ in range(3)]\n"
+            "print(json.dumps({'outs': outs, 'hits': pool.stats['warm_hits'],\n"
+            "                  'fallbacks': pool.stats['fallbacks']}))\n"
+            "pool.close()\n")
+        res = subprocess.run([sys.executable, "-c", code, prog, lib,
+                              os.path.join(work, "libver.so.2")],
+                             capture_output=True, text=True, env={"PYTHONPATH": PKG_ROOT},
+                             cwd=work, check=True)
+        got = json.loads(res.stdout)
+        assert got["outs"] == ["lib=1\n"] * 3 + ["lib=2\n"] * 3
+        assert got["fallbacks"].get("stale-library") == 1
+        assert got["hits"] >= 3          # warm before and again after the replacement
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
