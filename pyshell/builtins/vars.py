@@ -278,6 +278,8 @@ def _declare(sh, argv, cmd: str, force: str = "") -> int:
             if isinstance(arg, ast.Assign):
                 if not _declare_assign(sh, arg, flags, local, cmd):
                     status = 1
+                elif cmd in ("export", "readonly"):
+                    _trace_assignment(sh, arg.name)
                 continue
             name, eq, value = arg.partition("=")
             append = name.endswith("+") and eq
@@ -297,10 +299,21 @@ def _declare(sh, argv, cmd: str, force: str = "") -> int:
                 else:
                     st.set(base, value, append=bool(append), local=local)
             _finish_attrs(sh, base, flags, local)
+            if eq and cmd in ("export", "readonly") and name == base:
+                _trace_assignment(sh, base)
         except VarError as exc:
             sh.error(exc.message)
             status = 1
     return status
+
+
+def _trace_assignment(sh, name: str) -> None:
+    """Under set -x, bash shows export/readonly assignments as `+ name=value`."""
+    if "xtrace" in sh.state.options:
+        from pyshell.interp.quoting import quote_assignment_value
+        value = sh.state.get(name)
+        if value is not None:
+            sh._trace_line(f"{name}={quote_assignment_value(value)}")
 
 
 def _prepare(sh, name: str, flags, local: bool):

@@ -635,7 +635,9 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             traced = None
             if "xtrace" in st.options:
                 from pyshell.interp.quoting import quote_word
-                traced = f"for {node.var} in " + " ".join(quote_word(v) for v in items)
+                # bash shows the words as written, not their expansion
+                words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
+                traced = f"for {node.var} in {words}"
             self.loop_depth += 1
             try:
                 for value in items:
@@ -705,7 +707,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             subject = exp.word(node.word)
             if "xtrace" in st.options:
                 from pyshell.interp.quoting import quote_word
-                self._trace_line(f"case {quote_word(subject)} in")
+                self._trace_line(f"case {node.word.text} in")
             extglob = "extglob" in st.shopts
             nocase = "nocasematch" in st.shopts
             items = node.items

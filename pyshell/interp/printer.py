@@ -227,11 +227,31 @@ def _assign_text(a) -> str:
         items = []
         for item in a.array:
             if item.key is not None:
-                items.append(f"[{item.key.text}]{'+=' if item.append else '='}{item.value.text}")
+                items.append(f"[{item.key.text}]{'+=' if item.append else '='}"
+                             f"{_word_source(item.value)}")
             else:
-                items.append(item.value.text)
+                items.append(_word_source(item.value))
         return f"{name}{op}(" + " ".join(items) + ")"
     return name + op + (a.value.text if a.value is not None else "")
+
+
+def _word_source(word) -> str:
+    """A word as bash re-prints it: as written, except that $'...' strings are shown
+    decoded in single quotes."""
+    if any(isinstance(p, ast.ANSI) for p in word.parts):
+        from pyshell.interp.quoting import single_quote
+        out = []
+        for p in word.parts:
+            if isinstance(p, ast.ANSI):
+                out.append(single_quote(p.text))
+            elif isinstance(p, ast.SQ):
+                out.append(single_quote(p.text))
+            elif isinstance(p, (ast.Lit,)):
+                out.append(p.text)
+            else:
+                return word.text
+        return "".join(out)
+    return word.text
 
 
 def _redirs(redirs) -> str:
