@@ -634,7 +634,6 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             status = 0
             traced = None
             if "xtrace" in st.options:
-                from pyshell.interp.quoting import quote_word
                 # bash shows the words as written, not their expansion
                 words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
                 traced = f"for {node.var} in {words}"
@@ -706,7 +705,6 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             exp = self.expander
             subject = exp.word(node.word)
             if "xtrace" in st.options:
-                from pyshell.interp.quoting import quote_word
                 self._trace_line(f"case {node.word.text} in")
             extglob = "extglob" in st.shopts
             nocase = "nocasematch" in st.shopts
