@@ -610,15 +610,18 @@ static void reply(int fd, i64 pid, i64 err, u32 seq)
     sc3(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL);
 }
 
-/* Let every child inherit this server's page table entries for its file mappings.
+/* Let every child inherit this server's page table entries for its code.
  *
  * fork/clone copies page table entries only for mappings that have anonymous pages; for
- * the others (program and library text and read-only data) a child starts with none and
+ * the others (program and library text, read-only data) a child starts with none and
  * takes a page fault for every 64 kB it touches, although the pages are resident and
  * already mapped here. Dirtying one page of such a mapping (with its own content) gives
  * it that anonymous part: from then on each child starts with the server's entries and
- * runs without those faults. Costs one private page per mapping; the content is
- * unchanged, and a changed file makes the server stale anyway. Best effort. */
+ * runs without those faults. Only executable mappings: for read-only data (symbol
+ * tables read once at warm-up) copying the entries at every clone cost more than the
+ * faults it saved, measured on the shell's side. Costs one private page per mapping;
+ * the content is unchanged, and a changed file makes the server stale anyway. Best
+ * effort. */
 static void share_page_tables(void)
 {
     char *buf = (char *)reqbuf;          /* idle until the first request */
@@ -655,7 +658,8 @@ static void share_page_tables(void)
                 inode = inode * 10 + (u64)(*p - '0');
         }
         char *next = *p ? p + 1 : p;
-        if (inode && end > start && perms[0] == 'r' && perms[1] != 'w' && perms[3] == 'p') {
+        if (inode && end > start && perms[0] == 'r' && perms[1] != 'w' && perms[2] == 'x'
+            && perms[3] == 'p') {
             int prot = PROT_READ | (perms[2] == 'x' ? PROT_EXEC : 0);
             /* The whole mapping at once: a part would split it off. */
             if (sc3(SYS_mprotect, start, end - start, prot | PROT_WRITE) == 0) {
