@@ -787,6 +787,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         write_fd = fcntl.fcntl(to_child_w, fcntl.F_DUPFD_CLOEXEC, 60)
         os.close(from_child_r)
         os.close(to_child_w)
+        self.redirector.visible_cloexec.update((read_fd, write_fd))
         from pyshell.interp.printer import command_text
         self.jobs.add(pid, text="coproc " + command_text(node.body) + " &")
         st.last_bg_pid = pid

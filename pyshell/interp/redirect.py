@@ -77,6 +77,7 @@ class Redirector:
     def __init__(self, sh):
         self.sh = sh
         self.frames: list[list] = []  # active frames: lists of [fd, saved_copy or -1]
+        self.visible_cloexec: set[int] = set()  # close-on-exec fds shell code may use
 
     # ------------------------------------------------------------------ frames
     def apply(self, redirs, permanent: bool = False) -> list | None:
@@ -276,7 +277,7 @@ class Redirector:
         if not digits.isdigit():
             raise ShellError(f"{target}: ambiguous redirect")
         src = int(digits)
-        if src >= 2**31 or not fd_is_open(src) or self._is_private(src):
+        if src >= 2**31 or not self.user_visible(src):
             raise ShellError(f"{digits}: Bad file descriptor")
         if r.varname:
             user_fd = fcntl.fcntl(src, fcntl.F_DUPFD, 10)
@@ -304,6 +305,18 @@ class Redirector:
             except ValueError:
                 return None
         return arr.get(key)
+
+    def user_visible(self, fd: int) -> bool:
+        """Is `fd` open as far as shell code can tell? The shell's own fds (saved
+        copies, the launcher's sockets, ...) are close-on-exec and invisible, like
+        bash's; fds the user made are inheritable, and coprocess fds are registered."""
+        try:
+            flags = fcntl.fcntl(fd, fcntl.F_GETFD)
+        except OSError:
+            return False
+        if flags & fcntl.FD_CLOEXEC and fd not in self.visible_cloexec:
+            return False
+        return not self._is_private(fd)
 
     def _is_private(self, fd: int) -> bool:
         for frame in self.frames:
