@@ -141,11 +141,17 @@ cdef bytes _fs(object s):
     return b
 
 
+cdef extern from "<dirent.h>" nogil:
+    ssize_t getdents64(int, void *, size_t)
+
+
 def inheritable_fds():
-    """The shell's open fds without FD_CLOEXEC: what a fork/exec child would inherit."""
+    """The shell's open fds without FD_CLOEXEC: what a fork/exec child would inherit.
+    (Raw getdents64 on /proc/self/fd: no DIR buffer, no extra fstat/fcntl calls.)"""
     cdef int dfd, fd, flags
-    cdef DIR *d
-    cdef dirent *ent
+    cdef char buf[4096]
+    cdef ssize_t got, off
+    cdef unsigned short reclen
     cdef char *name
     cdef list out = []
     cdef int found[1024]
@@ -153,28 +159,29 @@ def inheritable_fds():
     with nogil:
         dfd = open(b"/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0:
-            d = fdopendir(dfd)
-            if d == NULL:
-                close(dfd)
-            else:
-                while n < 1024:
-                    ent = readdir(d)
-                    if ent == NULL:
-                        break
-                    name = ent.d_name
+            while n < 1024:
+                got = getdents64(dfd, buf, sizeof(buf))
+                if got <= 0:
+                    break
+                off = 0
+                while off < got and n < 1024:
+                    # struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, name
+                    memcpy(&reclen, buf + off + 16, 2)
+                    name = buf + off + 19
+                    off += reclen
                     if name[0] < 48 or name[0] > 57:
                         continue
                     fd = 0
                     while name[0] >= 48 and name[0] <= 57:
                         fd = fd * 10 + (name[0] - 48)
                         name += 1
-                    if fd == dirfd(d):
+                    if fd == dfd:
                         continue
                     flags = fcntl(fd, F_GETFD)
                     if flags >= 0 and not (flags & FD_CLOEXEC):
                         found[n] = fd
                         n += 1
-                closedir(d)
+            close(dfd)
     if dfd < 0:
         raise OSError(errno, "cannot list /proc/self/fd")
     for i in range(n):
