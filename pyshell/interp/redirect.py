@@ -173,6 +173,8 @@ class Redirector:
             os.close(src)
 
     def _close(self, fd: int, frame) -> None:
+        if not self.user_visible(fd):
+            return  # closed already, or one of the shell's own fds: leave it alone
         self._make_room(fd)
         self._save(fd, frame)
         try:
