@@ -215,6 +215,14 @@ class SubshellMixin:
                         pass
                     entry[1] = -2
         self.redirector.frames = []
+        # coprocess fds stay with the shell that started them (else a coprocess
+        # would never see end-of-file when its parent closes its input)
+        for fd in self.redirector.visible_cloexec:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.redirector.visible_cloexec = set()
         kept = {}
         for name, action in self.traps.items():
             if action == "":
