@@ -140,6 +140,8 @@ def _setup_signals() -> None:
 
 def _main(argv: list) -> int:
     _setup_signals()
+    from pyshell.interp.redirect import reserve_low_fds
+    reserve_low_fds()
     try:
         opts = parse_args(argv)
     except UsageError as exc:

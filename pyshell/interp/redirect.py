@@ -33,6 +33,42 @@ class RedirectionFailed(ShellError):
     reported = True
 
 
+_RESERVED = False  # reserve_low_fds() ran: closed fds 3-9 become placeholders again
+
+
+def close_user_fd(fd: int) -> None:
+    """Close an fd for shell code (`n>&-`, undoing `n>f`); a reserved low fd gets its
+    placeholder back instead, so the shell's machinery never lands on it."""
+    if _RESERVED and 3 <= fd <= 9:
+        spare = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+        if spare != fd:
+            os.dup2(spare, fd, inheritable=False)
+            os.close(spare)
+        return
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def reserve_low_fds() -> None:
+    """Occupy the free fds 3-9 with close-on-exec placeholders, so that fds the
+    shell's machinery opens (the launcher's sockets, ...) land at 10 and above, where
+    `exec 3>file` cannot clobber them. Shell code sees the placeholders as closed
+    (Redirector.user_visible) and programs never inherit them."""
+    global _RESERVED
+    _RESERVED = True
+    placeholder = None
+    for fd in range(3, 10):
+        if fd_is_open(fd):
+            continue
+        if placeholder is None:
+            placeholder = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+            if placeholder == fd:
+                continue
+        os.dup2(placeholder, fd, inheritable=False)
+
+
 def fd_is_open(fd: int) -> bool:
     try:
         fcntl.fcntl(fd, fcntl.F_GETFD)
@@ -123,18 +159,16 @@ class Redirector:
     def restore(self, frame) -> None:
         if frame is None:
             return
-        for fd, copy in reversed(frame):
+        for fd, copy, *rest in reversed(frame):
             if copy >= 0:
                 try:
-                    os.dup2(copy, fd)
+                    # a reserved low fd (see reserve_low_fds) stays close-on-exec
+                    os.dup2(copy, fd, inheritable=not (rest and rest[0]))
                 except OSError:
                     pass
                 os.close(copy)
             else:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+                close_user_fd(fd)
         frame.clear()
         if self.frames and self.frames[-1] is frame:
             self.frames.pop()
@@ -148,10 +182,11 @@ class Redirector:
             if entry[0] == fd:
                 return
         try:
+            cloexec = bool(fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC)
             copy = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
         except OSError:
-            copy = -1
-        frame.append([fd, copy])
+            copy, cloexec = -1, False
+        frame.append([fd, copy, cloexec])
 
     def _make_room(self, fd: int) -> None:
         """A saved copy may sit on the fd the user now wants: move the copy away."""
@@ -177,10 +212,7 @@ class Redirector:
             return  # closed already, or one of the shell's own fds: leave it alone
         self._make_room(fd)
         self._save(fd, frame)
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+        close_user_fd(fd)
 
     # -------------------------------------------------------------- one redirection
     def _one(self, r, frame) -> None:
@@ -249,8 +281,12 @@ class Redirector:
     def _place(self, newfd: int, fd: int, r, frame) -> None:
         """Put the freshly opened `newfd` where the redirection wants it."""
         if r.varname:
-            user_fd = fcntl.fcntl(newfd, fcntl.F_DUPFD, 10)
-            os.close(newfd)
+            if newfd >= 10:  # already the lowest free fd from 10 on
+                os.set_inheritable(newfd, True)
+                user_fd = newfd
+            else:
+                user_fd = fcntl.fcntl(newfd, fcntl.F_DUPFD, 10)
+                os.close(newfd)
             self._set_fd_var(r.varname, user_fd)
             return
         self._install(newfd, fd, frame)

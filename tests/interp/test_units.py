@@ -78,7 +78,7 @@ def test_user_fd_is_inheritable_and_saved_copy_is_not(tmp_path):
     frame = shell.interp.redirector.apply(_parse_redirs(shell, f": 2>{tmp_path / 'e'}"))
     try:
         assert os.get_inheritable(2)
-        copies = [copy for fd, copy in frame if copy >= 0]
+        copies = [entry[1] for entry in frame if entry[1] >= 0]
         assert copies and all(not os.get_inheritable(c) for c in copies)
     finally:
         shell.interp.redirector.restore(frame)
