@@ -169,44 +169,75 @@ def evaluate(sh, node) -> bool:
     """Evaluate a [[ ]] expression (a CondCmd or one of its Cond* nodes)."""
     if type(node) is A.CondCmd:
         node = node.expr
+    return _evaluate(sh, node, False)
+
+
+def _evaluate(sh, node, negated: bool) -> bool:
+    # `negated`: an odd number of `!` directly before this primary; only set -x shows it
     tp = type(node)
     if tp is A.CondAnd:
-        return evaluate(sh, node.left) and evaluate(sh, node.right)
+        return _evaluate(sh, node.left, False) and _evaluate(sh, node.right, False)
     if tp is A.CondOr:
-        return evaluate(sh, node.left) or evaluate(sh, node.right)
+        return _evaluate(sh, node.left, False) or _evaluate(sh, node.right, False)
     if tp is A.CondNot:
-        return not evaluate(sh, node.operand)
+        return not _evaluate(sh, node.operand, not negated)
     exp = sh.expander
+    trace = "xtrace" in sh.state.options
     if tp is A.CondWord:
-        return exp.word(node.word) != ""
+        value = exp.word(node.word)
+        if trace:
+            _trace(sh, negated, "-n", value)
+        return value != ""
     if tp is A.CondUnary:
-        return unary(sh, node.op, exp.word(node.operand))
+        value = exp.word(node.operand)
+        if trace:
+            _trace(sh, negated, node.op, value)
+        return unary(sh, node.op, value)
     op = node.op
     left = exp.word(node.left)
     if op in ("==", "=", "!="):
         from pyshell.interp import pattern
         pat = exp.pattern(node.right)
+        if trace:
+            _trace(sh, negated, left, op, _traced_pattern(exp, node.right))
         nocase = "nocasematch" in sh.state.shopts
         matched = pattern.match(pat, left, extglob=True, nocase=nocase)
         return matched if op != "!=" else not matched
     if op == "=~":
+        if trace:
+            _trace(sh, negated, left, op, exp.word(node.right))
         return _regex_match(sh, left, node.right)
+    right = exp.word(node.right)
+    if trace:
+        _trace(sh, negated, left, op, right)
     if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
         from pyshell.interp.arith import ArithError, evaluate as arith
         try:
             a = arith(left, sh.state)
-            b = arith(exp.word(node.right), sh.state)
+            b = arith(right, sh.state)
         except ArithError as exc:
             # bash reports it as a [[ error and the test is simply false
             sh.error(f"[[: {exc.message}")
             return False
         return _compare_int(op, a, b)
-    right = exp.word(node.right)
     if op == "<":
         return left < right
     if op == ">":
         return left > right
     return file_compare(op, left, right)
+
+
+def _traced_pattern(exp, word) -> str:
+    """The pattern as bash traces it: every quoted character backslash-escaped."""
+    from pyshell.interp.expand import QUOTED
+    return "".join("".join("\\" + c for c in text) if kind == QUOTED else text
+                   for text, kind in exp._chunks(word.parts, False))
+
+
+def _trace(sh, negated: bool, *words: str) -> None:
+    """set -x shows each primary as bash evaluates it: `+ [[ abc == a* ]]`."""
+    bang = "! " if negated else ""
+    sh._trace_line("[[ " + bang + " ".join(words) + " ]]")
 
 
 def _regex_match(sh, subject: str, word) -> bool:
