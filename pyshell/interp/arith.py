@@ -8,6 +8,7 @@ plus a few calls per evaluation.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pyshell.errors import FatalShellError, ShellError
@@ -63,18 +64,23 @@ def _subscript_key(state, name: str, sub: str):
     return _nested(sub, state) if sub.strip() else 0
 
 
+def _read_scalar(name: str, state) -> int:
+    """The numeric value of variable `name` as an operand."""
+    value = state.get(name)
+    if value is None:
+        if "nounset" in state.options:
+            raise FatalShellError(f"{name}: unbound variable")
+        return 0
+    return _value_of(value, state)
+
+
 def _compile_var(node):
     _, name, sub, errtok = node
     if sub is None:
         def get(state):
             if state is None:
                 return 0
-            value = state.get(name)
-            if value is None:
-                if "nounset" in state.options:
-                    raise FatalShellError(f"{name}: unbound variable")
-                return 0
-            return _value_of(value, state)
+            return _read_scalar(name, state)
 
         def put(state, value):
             if state is not None:
@@ -348,5 +354,24 @@ def evaluate(text: str, state) -> int:
     text = text.lstrip(" \t\n")
     if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
         return wrap(int(text))
+    # `total + 17`: text made by expanding `$((total + $1))` differs on every call, so
+    # the compiled-closure cache misses; evaluate the one-operator shape directly
+    simple = _SIMPLE_BINARY(text)
+    if simple is not None:
+        left, op, right = simple.groups()
+        a = int(left) if left[0] in _DIGITS else _read_scalar(left, state)
+        b = int(right) if right[0] in _DIGITS else _read_scalar(right, state)
+        if op == "+":
+            return wrap(a + b)
+        if op == "-":
+            return wrap(a - b)
+        return wrap(a * b)
     return _evaluate(text, state, 0)
+
+
+_DIGITS = frozenset("0123456789")
+# name-or-decimal, one of + - *, name-or-decimal (no octal/hex/base#, no other operator)
+_OPERAND = r"([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*|0(?![0-9A-Za-z_#]))"
+_SIMPLE_BINARY = re.compile(_OPERAND + r"[ \t\n]*([-+*])(?![-+*=])[ \t\n]*" + _OPERAND
+                            + r"[ \t\n]*\Z").match
 

@@ -45,6 +45,10 @@ class Var:
         return f"Var({self.value!r}, {self.attrs!r})"
 
 
+# assigning these has effects beyond storing the value
+_SIDE_EFFECT_NAMES = frozenset(("SECONDS", "RANDOM"))
+
+
 def _is_array(value) -> bool:
     return isinstance(value, dict)
 
@@ -93,7 +97,23 @@ class State:
     # ------------------------------------------------------------------ lookup
     def lookup(self, name: str, follow_ref: bool = True) -> Var | None:
         """The visible variable called `name` (innermost scope first), or None."""
-        for _ in range(10):
+        # hot path: one scope walk, and no nameref to follow (attrs is usually "")
+        scopes = self.scopes
+        var = None
+        if scopes:
+            for scope in reversed(scopes):
+                var = scope.get(name)
+                if var is not None:
+                    break
+        if var is None:
+            var = self.globals.get(name)
+        if var is None or not follow_ref or NAMEREF not in var.attrs or not var.value:
+            return var
+        return self._lookup_ref(var.value)
+
+    def _lookup_ref(self, name: str) -> Var | None:
+        """lookup() continued through a chain of namerefs (at most 10 links, as bash)."""
+        for _ in range(9):
             var = None
             for scope in reversed(self.scopes):
                 var = scope.get(name)
@@ -101,7 +121,7 @@ class State:
                     break
             else:
                 var = self.globals.get(name)
-            if var is None or not follow_ref or NAMEREF not in var.attrs or not var.value:
+            if var is None or NAMEREF not in var.attrs or not var.value:
                 return var
             name = var.value
         return None
@@ -117,6 +137,10 @@ class State:
 
     def get(self, name: str) -> str | None:
         """Scalar value of $name (element 0 / key "0" for arrays), None when unset."""
+        if not self.scopes:  # hot path: a plain global scalar
+            var = self.globals.get(name)
+            if var is not None and not var.attrs and var.value.__class__ is str:
+                return var.value
         var = self.lookup(name)
         if var is None:
             dyn = self.dynamic.get(name)
@@ -176,6 +200,24 @@ class State:
 
     def set(self, name: str, value: str, *, append: bool = False, local: bool = False) -> None:
         """name=value (or name+=value). Raises VarError for readonly variables."""
+        if not append and not local and name not in _SIDE_EFFECT_NAMES:
+            # hot path: overwrite a visible variable without attributes (so no nameref,
+            # readonly, integer or case conversion) that is not an array
+            var = None
+            scopes = self.scopes
+            if scopes:
+                for scope in reversed(scopes):
+                    var = scope.get(name)
+                    if var is not None:
+                        break
+            if var is None:
+                var = self.globals.get(name)
+            if var is not None and not var.attrs and var.value.__class__ is not dict:
+                var.value = value
+                if "allexport" in self.options:
+                    var.add(EXPORT)
+                    self._env_cache = None
+                return
         var = self._target(name, local)
         if READONLY in var.attrs:
             raise VarError(f"{name}: readonly variable")
