@@ -142,7 +142,26 @@ class _Test:
         return s != ""
 
 
+# the common three-argument forms, decided without building a parser object
+_INT_COMPARE = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__,
+                "-le": int.__le__, "-gt": int.__gt__, "-ge": int.__ge__}
+
+
+def _is_plain_int(text: str) -> bool:
+    return text.isdigit() and text.isascii() and len(text) < 19
+
+
 def _run(sh, name: str, args: list) -> int:
+    if len(args) == 3:
+        left, op, right = args
+        compare = _INT_COMPARE.get(op)
+        if compare is not None:
+            if _is_plain_int(left) and _is_plain_int(right):
+                return 0 if compare(int(left), int(right)) else 1
+        elif op == "=" or op == "==":
+            return 0 if left == right else 1
+        elif op == "!=":
+            return 0 if left != right else 1
     try:
         return 0 if _Test(sh, args).run() else 1
     except _Syntax as exc:
