@@ -66,6 +66,13 @@ def _subscript_key(state, name: str, sub: str):
 
 def _read_scalar(name: str, state) -> int:
     """The numeric value of variable `name` as an operand."""
+    if not state.scopes:  # hot path: a plain global holding a decimal number
+        var = state.globals.get(name)
+        if var is not None and not var.attrs:
+            value = var.value
+            if value.__class__ is str and value.isdigit() and value.isascii() \
+                    and (value[0] != "0" or len(value) == 1):
+                return int(value)
     value = state.get(name)
     if value is None:
         if "nounset" in state.options:
