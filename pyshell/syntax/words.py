@@ -252,16 +252,26 @@ class WordLexer:
 
     def _scan_dq(self, pos: int) -> tuple:
         """`pos` at the opening double quote. Returns (DQ, end)."""
-        src, n = self.src, self.n
         line, col = self._loc(pos)
+        parts, i = self._scan_expanding(pos + 1, heredoc=False)
+        return A.DQ(parts, line=line, col=col), i
+
+    def _scan_expanding(self, i: int, heredoc: bool) -> tuple:
+        """Text where only $, ` and \\ are special: a double-quoted string (ends at the
+        closing quote, `\\"` escapes it) or a whole unquoted here-document body.
+        Returns (parts, offset after the text)."""
+        src, n = self.src, self.n
+        run_re, escapable = (_HEREDOC_RUN, "$`\\") if heredoc else (_DQ_RUN, '$`"\\')
+        start = i - 1
         parts: list = []
         lit: list = []
-        lit_start = pos + 1
-        i = pos + 1
+        lit_start = i
         while True:
             if i >= n:
-                self._eof_error('unexpected EOF while looking for matching `"\'', start=pos)
-            m = _DQ_RUN.match(src, i)
+                if heredoc:
+                    break
+                self._eof_error('unexpected EOF while looking for matching `"\'', start=start)
+            m = run_re.match(src, i)
             if m:
                 if not lit:
                     lit_start = i
@@ -269,7 +279,7 @@ class WordLexer:
                 i = m.end()
                 continue
             c = src[i]
-            if c == '"':
+            if c == '"':  # only reached outside here-documents
                 i += 1
                 break
             if c == "\\":
@@ -279,7 +289,7 @@ class WordLexer:
                     continue
                 if not lit:
                     lit_start = i
-                if nxt in '$`"\\':
+                if nxt in escapable:
                     lit.append(nxt)
                     i += 2
                 else:
@@ -303,7 +313,7 @@ class WordLexer:
             node, i = self._scan_backquote(i, in_dq=True)
             parts.append(node)
         self._flush(parts, lit, lit_start)
-        return A.DQ(parts, line=line, col=col), i
+        return parts, i
 
     def _scan_ansi(self, pos: int) -> tuple:
         """`pos` at the `$` of $'...'."""
@@ -337,51 +347,7 @@ class WordLexer:
             return [A.Lit(text, line=line0, col=0)]
 
     def _heredoc_parts(self) -> list:
-        src, n = self.src, self.n
-        parts: list = []
-        lit: list = []
-        lit_start = 0
-        i = 0
-        while i < n:
-            m = _HEREDOC_RUN.match(src, i)
-            if m:
-                if not lit:
-                    lit_start = i
-                lit.append(m.group())
-                i = m.end()
-                continue
-            c = src[i]
-            if c == "\\":
-                nxt = src[i + 1] if i + 1 < n else ""
-                if nxt == "\n":
-                    i += 2
-                    continue
-                if not lit:
-                    lit_start = i
-                if nxt in "$`\\":
-                    lit.append(nxt)
-                    i += 2
-                else:
-                    lit.append("\\")
-                    i += 1
-                continue
-            if c == "$":
-                node, j = self._scan_dollar(i, in_dq=True)
-                if node is None:
-                    if not lit:
-                        lit_start = i
-                    lit.append("$")
-                    i += 1
-                    continue
-                self._flush(parts, lit, lit_start)
-                parts.append(node)
-                i = j
-                continue
-            self._flush(parts, lit, lit_start)
-            node, i = self._scan_backquote(i, in_dq=True)
-            parts.append(node)
-        self._flush(parts, lit, lit_start)
-        return parts
+        return self._scan_expanding(0, heredoc=True)[0]
 
     # ------------------------------------------------------------ expansions
 
