@@ -130,7 +130,7 @@ def main(argv: list | None = None) -> int:
 def _setup_signals() -> None:
     """Python ignores SIGPIPE and catches SIGINT; a non-interactive bash has both at
     their defaults, and programs must inherit the defaults."""
-    import signal
+    import _signal as signal  # the C module: `signal` itself imports enum
     for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGXFSZ):
         try:
             signal.signal(sig, signal.SIG_DFL)

@@ -8,8 +8,6 @@ functions with @builtin. They are imported on first lookup to keep start-up lean
 """
 from __future__ import annotations
 
-import importlib
-
 BUILTINS: dict = {}
 # POSIX special builtins: assignment prefixes persist, errors exit a non-interactive shell.
 SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "export",
@@ -17,6 +15,19 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "unset"})
 
 _MODULES = ("core", "io", "vars", "dirs", "test", "flow")
+# The module that registers each builtin, so that looking one up imports only that
+# module (tests/unit/test_builtin_registry.py checks it against the registrations).
+_HOME = {name: mod for mod, names in (
+    ("core", (":", "alias", "builtin", "command", "disown", "false", "getopts", "hash",
+              "jobs", "kill", "times", "true", "type", "ulimit", "umask", "unalias")),
+    ("io", ("echo", "printf", "read")),
+    ("vars", ("declare", "export", "let", "local", "readonly", "set", "shift", "shopt",
+              "typeset", "unset")),
+    ("dirs", ("cd", "pwd")),
+    ("test", ("[", "test")),
+    ("flow", (".", "break", "continue", "eval", "exec", "exit", "return", "source", "trap",
+              "wait")),
+) for name in names}
 _loaded = False
 
 
@@ -33,16 +44,26 @@ def _load_all() -> None:
     _loaded = True
     for mod in _MODULES:
         try:
-            importlib.import_module(f"pyshell.builtins.{mod}")
+            __import__(f"pyshell.builtins.{mod}")
         except ModuleNotFoundError as exc:
             if exc.name != f"pyshell.builtins.{mod}":
                 raise
 
 
 def lookup(name: str):
-    """The builtin function called `name`, or None."""
-    if not _loaded:
-        _load_all()
+    """The builtin function called `name`, or None. Before everything is loaded, only
+    the module that defines `name` is imported (a name not in _HOME is no builtin)."""
+    fn = BUILTINS.get(name)
+    if fn is not None or _loaded:
+        return fn
+    mod = _HOME.get(name)
+    if mod is None:
+        return None
+    try:
+        __import__(f"pyshell.builtins.{mod}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"pyshell.builtins.{mod}":
+            raise
     return BUILTINS.get(name)
 
 

@@ -9,7 +9,6 @@ A declared-but-unset variable (`local x`, `declare -a a` before assignment) has 
 from __future__ import annotations
 
 import os
-import random
 import time
 
 # attribute letters as `declare` prints them
@@ -77,12 +76,12 @@ class State:
         self.start_time = time.monotonic()
         self.seconds_offset = 0
         self.shell_pid = os.getpid()
-        self._random = random.Random()
+        self._random = None  # random.Random, made on first use ($RANDOM): import cost
         self._env_cache: dict | None = None
         # set by the interpreter: evaluates arithmetic text for integer variables
         self.arith_eval = lambda text: int(text or 0)
         self.dynamic = {
-            "RANDOM": lambda: str(self._random.randrange(32768)),
+            "RANDOM": lambda: str(self._rng().randrange(32768)),
             "SECONDS": lambda: str(int(time.monotonic() - self.start_time) + self.seconds_offset),
             "LINENO": lambda: str(self.lineno),
             "BASHPID": lambda: str(os.getpid()),
@@ -95,6 +94,13 @@ class State:
                     self.globals[k] = Var(v, EXPORT)
 
     # ------------------------------------------------------------------ lookup
+    def _rng(self):
+        rng = self._random
+        if rng is None:
+            import random
+            rng = self._random = random.Random()
+        return rng
+
     def lookup(self, name: str, follow_ref: bool = True) -> Var | None:
         """The visible variable called `name` (innermost scope first), or None."""
         # hot path: one scope walk, and no nameref to follow (attrs is usually "")
@@ -234,7 +240,7 @@ class State:
             self.seconds_offset = int(value or 0) if value.lstrip("-").isdigit() else 0
             self.start_time = time.monotonic()
         elif name == "RANDOM":
-            self._random.seed(value)
+            self._rng().seed(value)
         if EXPORT in var.attrs or "allexport" in self.options:
             var.add(EXPORT)
             self._env_cache = None

@@ -155,6 +155,13 @@ class SubshellMixin:
     def fork(self, body, moves=(), close=()) -> int:
         """Run `body()` in a forked subshell; returns the child's pid. The child never
         returns from here: it leaves with os._exit and the body's status."""
+        # What start-up leaves lazy is made before forking, as children then share it:
+        # every builtin (not imported again in each child) and the $RANDOM generator
+        # (a child continues the parent's sequence).
+        if not _builtins._loaded:
+            _builtins._load_all()
+        if self.state._random is None:
+            self.state._rng()
         pid = os.fork()
         if pid:
             return pid

@@ -97,11 +97,32 @@ def dataclass(cls=None, *, slots=True):
     return new_cls
 
 
+def _init_source() -> str:
+    return "".join(src for _, src in _PENDING)
+
+
+_INIT_SOURCE = ""  # the constructors' source, as built by _build_inits()
+
+
 def _build_inits():
-    """One compilation for every constructor (much cheaper than one per class)."""
-    exec("".join(src for _, src in _PENDING), _ENV)
+    """One compilation for every constructor (much cheaper than one per class).
+    pyshell/syntax/_ast_inits.py holds the same source precompiled (regenerate it with
+    `python3 -m pyshell.syntax._ast_inits_gen`); it is used only if its SOURCE is
+    exactly the source built here, otherwise the source is compiled now."""
+    global _INIT_SOURCE
+    src = _INIT_SOURCE = _init_source()
+    try:
+        from pyshell.syntax import _ast_inits as gen
+    except ImportError:
+        gen = None
+    if gen is not None and getattr(gen, "SOURCE", None) == src and \
+            set(getattr(gen, "ENV_NAMES", ())) == set(_ENV):
+        ns = gen.make(**_ENV)
+    else:
+        exec(src, _ENV)
+        ns = _ENV
     for cls, _ in _PENDING:
-        init = _ENV[f"_init_{cls.__name__}"]
+        init = ns[f"_init_{cls.__name__}"]
         init.__name__ = "__init__"
         init.__qualname__ = cls.__qualname__ + ".__init__"
         cls.__init__ = init
