@@ -45,9 +45,6 @@ class Var:
 
 
 # assigning these has effects beyond storing the value
-_SIDE_EFFECT_NAMES = frozenset(("SECONDS", "RANDOM"))
-
-
 def _is_array(value) -> bool:
     return isinstance(value, dict)
 
@@ -154,7 +151,7 @@ class State:
         value = var.value
         if value is None:
             dyn = self.dynamic.get(name)
-            return dyn() if dyn is not None and not var.attrs else None
+            return dyn() if dyn is not None else None
         if isinstance(value, dict):
             return value.get("0" if ASSOC in var.attrs else 0)
         return value
@@ -206,7 +203,7 @@ class State:
 
     def set(self, name: str, value: str, *, append: bool = False, local: bool = False) -> None:
         """name=value (or name+=value). Raises VarError for readonly variables."""
-        if not append and not local and name not in _SIDE_EFFECT_NAMES:
+        if not append and not local and name not in self.dynamic:
             # hot path: overwrite a visible variable without attributes (so no nameref,
             # readonly, integer or case conversion) that is not an array
             var = None
@@ -241,6 +238,9 @@ class State:
             self.start_time = time.monotonic()
         elif name == "RANDOM":
             self._rng().seed(value)
+        if name in self.dynamic:
+            # assigning RANDOM/SECONDS/... only has its side effect: reads stay dynamic
+            var.value = None
         if EXPORT in var.attrs or "allexport" in self.options:
             var.add(EXPORT)
             self._env_cache = None
