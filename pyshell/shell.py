@@ -75,6 +75,10 @@ class Shell:
             write_stderr(f"pywarmsh: {path}: {exc.strerror}\n")
             return 126 if exc.errno == 21 else 127
         text = data.decode("utf-8", "surrogateescape")
+        if text and not text.endswith("\n"):
+            # bash reads a script file by lines and ends the last one as if it had a
+            # newline: a final backslash continues onto nothing (unlike -c, eval, source)
+            text += "\n"
         self.interp.current_source = path
         self.state.source_stack.insert(0, path)
         return self._finish(self._run_text(text))
@@ -247,6 +251,8 @@ class _StdinCommands:
                 chunk = b""
             if not chunk:
                 self.eof = True
+                if data and not data.endswith(b"\n"):
+                    data += b"\n"   # as for a script file (see run_file)
                 break
             nl = chunk.find(b"\n")
             if nl >= 0:
