@@ -26,6 +26,7 @@ from pyshell.syntax import ast as A
 from pyshell.syntax import ParseContext
 from pyshell.syntax.words import OP_RE as _OP_RE, WORD_STOPS, WordLexer
 from pyshell.syntax.cond import CondParser
+from pyshell.syntax.tokens import ShellTokenizer
 
 _REDIR_OPS = frozenset(("<<<", "<<-", "<<", "<&", "<>", "<", ">>", ">&", ">|", ">", "&>",
                         "&>>"))
@@ -101,6 +102,7 @@ class Parser(WordLexer, CondParser):
         self._alias_ends: dict = {}   # alias name -> end offset of its expansion
         self._alias_blank_end = -1    # end of the last alias text that ended in a blank
         self._heredoc_bodies: dict = {}   # newline offset -> bodies read after it
+        self.tokens = ShellTokenizer(self)
 
     # ------------------------------------------------------------- locations
 
@@ -223,28 +225,28 @@ class Parser(WordLexer, CondParser):
             self.pos = saved
 
     def _lex(self, pos: int) -> Token:
-        src, n = self.src, self.n
-        i = self._skip(pos)
-        if i >= n:
-            if self.pending:
-                hds = self.pending
-                self._read_heredocs(n)
-                self._heredoc_bodies[i] = [hd.body for hd in hds]
-            return Token(EOF, "", i, i)
-        c = src[i]
-        if c == "\n":
-            end = i + 1
-            if self.pending:
-                hds = self.pending
+        tok = self.tokens.token_at(pos)
+        if type(tok) is Token:
+            return tok
+        kind, value, i, end = tok
+        if kind == "op":
+            return Token(R if value in _REDIR_OPS else OP, value, i, end)
+        if self.pending:
+            hds = self.pending
+            if kind == "nl":
                 end = self._read_heredocs(end)
-                self._heredoc_bodies[i] = [hd.body for hd in hds]
+            else:
+                self._read_heredocs(end)
+            self._heredoc_bodies[i] = [hd.body for hd in hds]
+        if kind == "nl":
             return Token(NL, "\n", i, end)
-        if c in ";&|()<>":
-            if c in "<>" and i + 1 < n and src[i + 1] == "(":
-                return self._lex_word(i)
-            op = _OP_RE.match(src, i).group()
-            kind = R if op in _REDIR_OPS else OP
-            return Token(kind, op, i, i + len(op))
+        return Token(EOF, "", i, i)
+
+    def word_token(self, i: int) -> Token:
+        """The token that starts with a word character at i: a redirection operator with
+        its fd (`2>`) or variable (`{fd}>`), or a word."""
+        src = self.src
+        c = src[i]
         if "0" <= c <= "9":
             m = _FD_REDIR_RE.match(src, i)
             if m and not src.startswith("(", m.end() + 1):
@@ -1065,6 +1067,7 @@ class Parser(WordLexer, CondParser):
             self.virtual_nl += delta
         self.src = self.src[:start] + text + self.src[end:]
         self.n = len(self.src)
+        self.tokens.set_source(self.src, self.virtual_nl)
         self.cache = {}
         self.memo = {}
         self._nl = None
