@@ -2,6 +2,7 @@
 code could change the shell, run in place when it provably cannot."""
 from __future__ import annotations
 
+import gc
 import os
 
 from pyshell import builtins as _builtins
@@ -162,8 +163,13 @@ class SubshellMixin:
             _builtins._load_all()
         if self.state._random is None:
             self.state._rng()
+        _preload_launcher()
+        # Frozen objects are never traversed by the collector: a collection in the child
+        # would otherwise touch (and so copy) every page the two processes share.
+        gc.freeze()
         pid = os.fork()
         if pid:
+            gc.unfreeze()
             return pid
         status = 1
         try:
@@ -406,6 +412,21 @@ class SubshellMixin:
             except OSError:
                 pass
         del self.procsub_fds[mark:]
+
+
+_launcher_loaded = False
+
+
+def _preload_launcher() -> None:
+    """Import the launcher (and create its pool) before a fork: a child that starts a
+    program would otherwise import it again, which costs more than the fork itself."""
+    global _launcher_loaded
+    if not _launcher_loaded:
+        _launcher_loaded = True
+        from pyshell import launch
+        from pyshell.interp.executor import _launcher
+        _launcher()
+        launch._get_pool()
 
 
 def _read_all(fd: int) -> bytes:
