@@ -1,7 +1,7 @@
 """The parser: bash source text -> pyshell.syntax.ast nodes.
 
-Interface used by the interpreter and the REPL (the parser is the project's own
-recursive-descent parser; no foreign parse object leaks past this package):
+Interface used by the interpreter and the REPL (a recursive-descent grammar over a
+token layer built on bashlex's tokenizer; no bashlex object leaks past this package):
 
     reader = CommandReader(source, context=ctx, first_line=1, interactive=False)
     while (cmd := reader.next_command()) is not None:   # one top-level command at a time

@@ -5,11 +5,11 @@ where the parser is (reserved words only in command position, `((` and `[[` only
 `name=(` only where an assignment may appear). Command substitutions are parsed by the
 same parser (as bash 5.2 does), so here-documents and `case` work inside them.
 
-The lexer and grammar are the project's own. bashlex (a pinned dependency) was the
-starting point, but importing even its tokenizer rebuilds its LALR table (~110 ms per
-process), and its tokenizer needs the fixes listed in the project notes; a hand-written
-lexer that follows bash's rules directly is both complete and fast (~3-8 ms import,
-15-75k lines/s).
+The token layer is bashlex's tokenizer (subclassed in syntax/tokens.py: blanks, comments,
+continuations, newlines and operators); words are read by the project's word lexer
+(syntax/words.py) because they must keep their quoting; the grammar is this module's.
+bashlex's own LALR grammar is not used: its actions stop at case, [[ ]], (( )), arrays and
+more, and its table costs ~100 ms per process to build.
 
 Shapes produced: a list is a Seq of SeqItem; a SeqItem holds an AndOr only when there is
 an `&&`/`||`, a Pipeline only when there is a `|`, `!` or `time`; otherwise the command
