@@ -73,6 +73,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.function_sources: list[str] = []  # origin of each active function call
         self._expander = None
         self._sandbox_cache: dict = {}
+        self._eval_cache: dict = {}          # eval text -> its parsed single command
         self.state.arith_eval = self._arith_text
         self.state.dynamic.setdefault("BASH_SUBSHELL", lambda: str(self.subshell_level))
         self.last_arg = ""                   # $_: last word of the previous command
@@ -826,6 +827,9 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.eval_depth += 1
         self.xtrace_depth += 1
         try:
+            cmd = self._parsed_once(text, base)
+            if cmd is not None:
+                return self.execute(cmd)
             return self.run_source_text(text, first_line=base)
         except ParseError as err:
             self._report_parse_error(err, name)
@@ -834,6 +838,33 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.eval_depth -= 1
             self.xtrace_depth -= 1
             self.state.lineno = saved_line
+
+    def _parsed_once(self, text: str, first_line: int):
+        """The one command of an eval text, parsed once per (text, line, extglob): eval
+        in a loop would otherwise parse the same text every time. Only texts that hold a
+        single command qualify (running it cannot change how the rest parses), and only
+        while no aliases can expand. None: parse and run it the ordinary way."""
+        st = self.state
+        if st.aliases and "expand_aliases" in st.shopts:
+            return None
+        key = (text, first_line, "extglob" in st.shopts)
+        cache = self._eval_cache
+        cmd = cache.get(key)
+        if cmd is not None:
+            return cmd or None
+        from pyshell.syntax import CommandReader
+        reader = CommandReader(text, context=self.parse_context(), first_line=first_line)
+        try:
+            cmd = reader.next_command()
+        except ParseError:
+            return None  # reported when run_source_text parses it again
+        if len(cache) >= 512:
+            cache.clear()
+        if cmd is None or reader.warnings or text[reader.offset:].strip():
+            cache[key] = False  # not a single command: always the ordinary way
+            return None
+        cache[key] = cmd
+        return cmd
 
     def _report_parse_error(self, err: ParseError, name: str) -> None:
         fmt = self.formatter

@@ -75,6 +75,20 @@ def _dq_quote(value: str) -> str:
     return '"' + "".join("\\" + c if c in '"\\$`' else c for c in value) + '"'
 
 
+_blank_splitters: dict = {}
+
+
+def _blank_splitter(ifs: str):
+    """str -> [piece, piece...] split at runs of the (blank-only) IFS characters."""
+    split = _blank_splitters.get(ifs)
+    if split is None:
+        import re
+        split = re.compile("[" + re.escape(ifs) + "]+").split
+        if len(_blank_splitters) < 64:
+            _blank_splitters[ifs] = split
+    return split
+
+
 class Expander:
     def __init__(self, sh):
         self.sh = sh
@@ -360,6 +374,8 @@ class Expander:
                 out.append(text)
                 return
         ifs_ws = "".join(c for c in ifs if c in _DEFAULT_IFS)
+        # IFS of blanks only (the default): a split chunk's delimiters are runs of them
+        blank_split = _blank_splitter(ifs) if ifs and len(ifs_ws) == len(ifs) else None
         fields = []
         cur = []
         started = False
@@ -368,6 +384,23 @@ class Expander:
         open_blank_delim = False
         for text, kind in chunks:
             if kind == SPLIT:
+                if blank_split is not None:
+                    pieces = blank_split(text)
+                    first = pieces[0]
+                    if first:
+                        cur.append((first, kind))
+                        started = True
+                    for k in range(1, len(pieces)):
+                        if started:
+                            fields.append(cur)
+                            cur = []
+                            started = False
+                        piece = pieces[k]
+                        if piece:
+                            cur.append((piece, kind))
+                            started = True
+                    open_blank_delim = False
+                    continue
                 if not ifs or not any(c in ifs for c in text):
                     if text:
                         cur.append((text, kind))
@@ -430,6 +463,13 @@ class Expander:
             fields.append(cur)
         noglob = "noglob" in state.options
         for field in fields:
+            if len(field) == 1:
+                text, kind = field[0]
+                if noglob or kind == QUOTED or not (
+                        "*" in text or "?" in text or "[" in text
+                        or kind == LIT and "(" in text):
+                    out.append(text)
+                    continue
             text = "".join(t for t, _ in field)
             if noglob or not any(k != QUOTED and _GLOB_CHARS.intersection(t)
                                  or k == LIT and "(" in t for t, k in field):
