@@ -524,10 +524,23 @@ class Parser(WordLexer, CondParser):
 
     def _redirects_after(self, node):
         tok = self.peek()
-        while tok.kind == R:
-            node.redirs.append(self._redirect())
-            tok = self.peek()
+        if tok.kind == R:
+            while tok.kind == R:
+                node.redirs.append(self._redirect())
+                tok = self.peek()
+        elif tok.kind == OP and tok.value == "(" and self.src.startswith("(", tok.end):
+            self._dparen_after_command(tok)
         return node
+
+    def _dparen_after_command(self, tok: Token):
+        """`((` right after a compound command's last word (`fi`, `done`, `}`, `)`, `))`,
+        `]]`, `esac`): where a reserved word would be acceptable bash lexes it as an
+        arithmetic command, so the error names its text (or EOF inside it); when the
+        parentheses close as a nested subshell the caller reports `(`."""
+        end = self._arith_end(tok.start + 2)
+        if end is not None:
+            text = _display_token(self.src[tok.start + 2:end])
+            self._unexpected(Token(OP, text, end + 1, end + 2))
 
     def _subshell(self, tok):
         line, col = self._loc(tok.start)
@@ -668,21 +681,21 @@ class Parser(WordLexer, CondParser):
                 _, i = self._scan_dollar(i)
                 continue
             i += 1
-        if len(cuts) != 2:
-            lno = self._loc(tok.start)[0]
-            text = "syntax error: `((%s))'" % src[start:end]
-            raise ParseError("syntax error: arithmetic expression required", lno, None,
-                             followups=[(lno, text)])
-        bounds = [(start, cuts[0]), (cuts[0] + 1, cuts[1]), (cuts[1] + 1, end)]
-        exprs = []
-        for a, b in bounds:
-            exprs.append(self._arith_word(a, b) if src[a:b].strip() else None)
+        bounds = [(start, end)] if not cuts else \
+            [(start, cuts[0])] + [(a + 1, b) for a, b in zip(cuts, cuts[1:] + [end])]
+        exprs = [self._arith_word(a, b) if src[a:b].strip() else None for a, b in bounds]
         self.pos = end + 2
         nxt = self.peek()
         if nxt.kind == OP and nxt.value == ";":
             self.pos = nxt.end
         self._skip_newlines()
         body = self._do_group(allow_brace=True)
+        if len(exprs) != 3:
+            # bash splits the header when it reduces the whole command, after the body
+            lno = self._loc(tok.start)[0]
+            message = "arithmetic expression required" if len(exprs) < 3 else "`;' unexpected"
+            raise ParseError("syntax error: " + message, lno, None,
+                             followups=[(lno, "syntax error: `((%s))'" % src[start:end])])
         node = A.ArithFor(exprs[0], exprs[1], exprs[2], body, line=line, col=col)
         return self._redirects_after(node)
 
