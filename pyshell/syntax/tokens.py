@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 import sys
 
 
@@ -58,6 +59,7 @@ class _ParserState(_bashlex_utils.typedset):
             return value in self._s
         return super().__and__(value)
 _EOF_TOKEN = _bashlex_tokenizer.eoftoken
+_BLANKS = re.compile(r"[ \t]*")
 
 
 class ShellTokenizer(_bashlex_tokenizer.tokenizer):
@@ -80,7 +82,9 @@ class ShellTokenizer(_bashlex_tokenizer.tokenizer):
         self._virtual_nl = virtual_nl
 
     def token_at(self, pos: int):
-        self._shell_input_line_index = pos
+        # bashlex skips blanks a character at a time; a run of them in one step
+        # (indentation) leaves the same position
+        self._shell_input_line_index = _BLANKS.match(self._shell_input_line, pos).end()
         self._eol_ungetc_lookahead = None
         positions = self._positions
         positions.clear()

@@ -175,7 +175,8 @@ def main(argv=None):
             print(f"  DISAGREE {p}: bash={'ok' if b else 'error'} ours={msg or 'ok'}")
     if "--mutants" in argv:
         good = [t for t, b in zip(texts, bash) if b]
-        muts = mutants(good, int(os.environ.get("MUTANTS", "2000")))
+        seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 1234
+        muts = mutants(good, int(os.environ.get("MUTANTS", "2000")), seed)
         bm = bash_verdicts(muts)
         om = [our_verdict(t) for t in muts]
         agree = sum(1 for b, (o, _) in zip(bm, om) if b == o)
