@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from stat import S_ISREG
 
 from pyshell.builtins import builtin
 
@@ -778,14 +779,10 @@ def _read_input(fd: int, delim: str, limit: int | None, exact: bool, raw: bool,
     return chars, escaped, eof
 
 
-def _read_line_fast(fd: int, delim: str, raw: bool):
+def _read_line_fast(fd: int, delim: str, raw: bool, seekable: bool):
     """The common case (no -n/-N/-t, a one-byte delimiter): find the delimiter in raw
-    bytes, decode once. Same results as _read_input."""
-    import stat
-    try:
-        seekable = stat.S_ISREG(os.fstat(fd).st_mode)
-    except OSError:
-        seekable = False
+    bytes, decode once. Same results as _read_input, except that a line without
+    backslash escapes comes back as (text, None, eof)."""
     dbyte = delim.encode()
     data = bytearray()
     eof = False
@@ -826,7 +823,7 @@ def _read_line_fast(fd: int, delim: str, raw: bool):
         break
     text = data.decode("utf-8", "surrogateescape")
     if raw or "\\" not in text:
-        return list(text), [False] * len(text), eof
+        return text, None, eof
     chars = []
     escaped = []
     i, n = 0, len(text)
@@ -853,6 +850,44 @@ def _seek_back(fd: int, count: int) -> None:
             os.lseek(fd, -count, os.SEEK_CUR)
         except OSError:
             pass
+
+
+def _split_text(text: str, ifs: str, count: int) -> list:
+    """_split_read for a line without escaped characters, on the string itself."""
+    ws = "".join(c for c in ifs if c in " \t\n")
+    if len(ws) == len(ifs):
+        # only blanks in IFS: runs of them separate fields; the last field is the
+        # rest of the line minus the blanks around it
+        text = text.strip(ws) if ws else text
+        if not text:
+            return []
+        if not ws or count <= 1:
+            return [text]
+        return _blank_runs(ws).split(text, count - 1)
+    return _split_read(text, _NO_ESCAPES, ifs, count)
+
+
+def _split_text_escaped(text: str, _escaped, ifs: str, count: int) -> list:
+    return _split_text(text, ifs, count)
+
+
+class _NoEscapes:
+    """escaped[i] for a line without escapes: always False."""
+    __slots__ = ()
+
+    def __getitem__(self, i):
+        return False
+
+
+_NO_ESCAPES = _NoEscapes()
+_blank_run_res: dict = {}
+
+
+def _blank_runs(ws: str):
+    regex = _blank_run_res.get(ws)
+    if regex is None:
+        regex = _blank_run_res[ws] = re.compile("[" + re.escape(ws) + "]+")
+    return regex
 
 
 def _split_read(chars, escaped, ifs: str, count: int) -> list:
@@ -940,7 +975,7 @@ def read(sh, argv) -> int:
         return 1
     fd = int(spec)
     try:
-        os.fstat(fd)
+        mode = os.fstat(fd).st_mode
     except OSError as exc:
         sh.error(f"read: {fd}: invalid file descriptor: {os.strerror(exc.errno)}")
         return 1
@@ -977,7 +1012,7 @@ def read(sh, argv) -> int:
     saved_tty = _tty_mode(fd, silent=opts["s"], raw=limit is not None)
     try:
         if limit is None and timeout is None and len(delim.encode()) == 1:
-            chars, escaped, eof = _read_line_fast(fd, delim, opts["r"])
+            chars, escaped, eof = _read_line_fast(fd, delim, opts["r"], S_ISREG(mode))
         else:
             chars, escaped, eof = _read_input(fd, delim, limit, bool(exact), opts["r"],
                                               timeout)
@@ -995,19 +1030,24 @@ def read(sh, argv) -> int:
     if ifs is None:
         ifs = " \t\n"
     from pyshell.interp.state import VarError
+    split = _split_read
+    if escaped is None:  # a plain line from _read_line_fast
+        split = _split_text_escaped
+        line = chars
+    else:
+        line = "".join(chars)
     try:
         if opts["a"] is not None:
-            fields = _split_read(chars, escaped, ifs, 1 << 30) if not exact \
-                else ["".join(chars)]
+            fields = split(chars, escaped, ifs, 1 << 30) if not exact else [line]
             state.set_array(opts["a"], dict(enumerate(fields)))
         elif not names:
-            state.set("REPLY", "".join(chars))
+            state.set("REPLY", line)
         elif exact:
-            state.set(names[0], "".join(chars))
+            state.set(names[0], line)
             for name in names[1:]:
                 state.set(name, "")
         else:
-            fields = _split_read(chars, escaped, ifs, len(names))
+            fields = split(chars, escaped, ifs, len(names))
             for k, name in enumerate(names):
                 value = fields[k] if k < len(fields) else ""
                 if "[" in name:

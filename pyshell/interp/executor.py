@@ -242,6 +242,13 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             func = st.functions.get(name)
             fn = None if func is not None else _builtins.lookup(name)
             if async_ and (func is not None or fn is not None):
+                if func is not None and not node.assigns and not node.redirs \
+                        and "RETURN" not in self.traps:
+                    inner = self._spawnable_body(func)
+                    if inner is not None:
+                        if "xtrace" in st.options:
+                            self._trace_words(argv)
+                        return self._call_function_async(func, argv, inner)
                 return Started(self.fork(lambda: self._run_resolved(node, argv, func, fn)))
             return self._run_resolved(node, argv, func, fn, async_)
         finally:
@@ -506,13 +513,14 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.func_sources[node.name] = self.current_source
         return 0
 
-    def call_function(self, fdef, argv) -> int:
+    def _enter_function(self, fdef, argv):
+        """The call's context: arguments, scope, FUNCNAME and friends. Returns what
+        _leave_function restores."""
         st = self.state
         if self.func_depth >= FUNCNEST_LIMIT:
             self.error(f"{fdef.name}: maximum function nesting level exceeded ({FUNCNEST_LIMIT})")
             raise ExitShell(1)
-        saved_positional = st.positional
-        saved_loops = self.loop_depth
+        saved = (st.positional, self.loop_depth)
         st.positional = list(argv[1:])
         st.push_scope()
         st.funcname.insert(0, fdef.name)
@@ -521,6 +529,20 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.function_sources.append(origin)
         self.func_depth += 1
         self.loop_depth = 0
+        return saved
+
+    def _leave_function(self, saved) -> None:
+        st = self.state
+        self.func_depth -= 1
+        del st.funcname[0]
+        del st.source_stack[0]
+        self.function_sources.pop()
+        st.pop_scope()
+        st.positional, self.loop_depth = saved
+
+    def call_function(self, fdef, argv) -> int:
+        st = self.state
+        saved = self._enter_function(fdef, argv)
         frame = None
         try:
             if fdef.redirs:
@@ -541,14 +563,26 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         finally:
             if frame is not None:
                 self.redirector.restore(frame)
-            self.func_depth -= 1
-            self.loop_depth = saved_loops
-            del st.funcname[0]
-            del st.source_stack[0]
-            self.function_sources.pop()
-            st.pop_scope()
-            st.positional = saved_positional
+            self._leave_function(saved)
         return status
+
+    def _call_function_async(self, fdef, argv, inner):
+        """Start a function whose whole body is one program (see _spawnable_body): the
+        program is spawned inside the call's context, as the subshell would run it."""
+        st = self.state
+        line = st.lineno
+        saved = self._enter_function(fdef, argv)
+        try:
+            return self._run_simple(inner, async_=True)
+        except FatalShellError as exc:  # reported in the function, as its subshell would
+            self.error(exc.message)
+            return 1
+        except DiscardCommand as exc:
+            self.error(exc.message)
+            return exc.status
+        finally:
+            self._leave_function(saved)
+            st.lineno = line
 
     # -------------------------------------------------------------- compounds
     def _with_redirs(self, redirs, run) -> int:

@@ -8,9 +8,11 @@ from pyshell import builtins as _builtins
 from pyshell.errors import DiscardCommand, FatalShellError, ShellError, write_stderr
 from pyshell.interp.control import AbortCommand, StagePipeClosed
 from pyshell.interp.inert import (OUTPUT_ONLY_BUILTINS, _SUBSHELL_VISIBLE, _inert_parts,
-                                  _literal_name, _mentions)
+                                  _literal_name, _mentions, _single_command)
 from pyshell.interp.jobs import Started, wait_pid
 from pyshell.syntax import ast
+
+_GLOB_CHARS = frozenset("*?[")
 
 
 class PipelineMixin:
@@ -133,9 +135,10 @@ class PipelineMixin:
     def start_async(self, cmd, moves, close_in_child=()):
         """Start `cmd` with the fd `moves` (src, dst) applied, without waiting: returns
         Started(pid), or an int status when it failed before a process existed."""
-        simple = self._spawn_candidate(cmd)
+        simple = self._spawn_candidate(cmd, pipeline_stage=True)
         if simple is not None:
             frame = self.redirector.plumb(moves)
+            last_arg = self.last_arg  # $_ is set by commands the shell itself runs
             try:
                 return self._run_simple(simple, async_=True)
             except FatalShellError as exc:
@@ -147,6 +150,7 @@ class PipelineMixin:
             except AbortCommand as exc:
                 return exc.status
             finally:
+                self.last_arg = last_arg
                 self.redirector.restore(frame)
         return Started(self.fork(lambda: self.execute(cmd), moves, close_in_child))
 
@@ -169,7 +173,7 @@ class PipelineMixin:
                 return None
         return cmd
 
-    def _spawn_candidate(self, cmd):
+    def _spawn_candidate(self, cmd, pipeline_stage: bool = False):
         """The Simple node if `cmd` may be expanded in the parent and then spawned."""
         if isinstance(cmd, ast.Pipeline):
             if len(cmd.commands) != 1 or cmd.negate or cmd.time:
@@ -178,10 +182,23 @@ class PipelineMixin:
         if not isinstance(cmd, ast.Simple) or not cmd.words:
             return None
         name = _literal_name(cmd.words[0])
-        if name is None or name in self.state.functions or _builtins.lookup(name):
+        if name is None:
+            return None
+        fdef = self.state.functions.get(name)
+        if fdef is not None:
+            # f args, where f's body is one program: spawned inside the call's context
+            if cmd.assigns or cmd.redirs or _GLOB_CHARS.intersection(name) \
+                    or self._spawnable_body(fdef) is None:
+                return None
+        elif _builtins.lookup(name):
             return None
         for w in cmd.words:
             if not _inert_parts(w.parts):
+                return None
+            # a subshell would see its own $BASH_SUBSHELL; bash does not count a
+            # program's own pipeline stage as one
+            if (fdef is not None or not pipeline_stage) \
+                    and _mentions(w.parts, _SUBSHELL_VISIBLE):
                 return None
         for a in cmd.assigns:
             if a.array is not None or a.subscript is not None \
@@ -192,6 +209,21 @@ class PipelineMixin:
                     or r.heredoc is not None and not r.heredoc.quoted:
                 return None
         return cmd
+
+    def _spawnable_body(self, fdef):
+        """The Simple node when function `fdef` is `{ prog args; }`: one program (not a
+        function or builtin) with side-effect-free expansions and no redirections of
+        the function or its braces; else None."""
+        body = fdef.body
+        if fdef.redirs or type(body) is not ast.BraceGroup or body.redirs:
+            return None
+        inner = _single_command(body.body)
+        if type(inner) is not ast.Simple or not inner.words:
+            return None
+        name = _literal_name(inner.words[0])
+        if name is None or name in self.state.functions:
+            return None
+        return self._spawn_candidate(inner)
 
     def _timed(self, node) -> int:
         import time

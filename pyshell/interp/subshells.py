@@ -395,15 +395,50 @@ class SubshellMixin:
         else:
             keep, give, child_fd = w, r, 0
         try:
-            pid = self.fork(lambda: self.exec_seq(node.body), [(give, child_fd)], [keep])
+            pid = self._procsub_spawned(node.body, give, child_fd)
+            if pid is None:
+                pid = self.fork(lambda: self._procsub_body(node.body), [(give, child_fd)],
+                                [keep])
         finally:
             os.close(give)
         user_fd = _fcntl_dup(keep, 60)
         os.close(keep)
         self.procsub_fds.append(user_fd)
-        self.jobs.add(pid, procsub=True)
-        self.state.last_bg_pid = pid
+        if pid:
+            self.jobs.add(pid, procsub=True)
+            self.state.last_bg_pid = pid
         return f"/dev/fd/{user_fd}"
+
+    def _procsub_body(self, seq) -> int:
+        self.xtrace_depth += 1
+        return self.exec_seq(seq)
+
+    def _procsub_spawned(self, seq, fd: int, child_fd: int) -> int | None:
+        """<(prog args) / >(prog args) of one program whose words expand without side
+        effects: expanded here and spawned on the pipe, no fork of the shell. Returns the
+        pid, 0 when it failed before a process existed (reported), or None when the body
+        needs a subshell."""
+        cmd = _single_command(seq)
+        simple = self._spawn_candidate(cmd) if isinstance(cmd, ast.Simple) else None
+        if simple is None:
+            return None
+        frame = self.redirector.plumb([(fd, child_fd)])
+        self.xtrace_depth += 1
+        saved_status = self.state.last_status
+        last_arg = self.last_arg
+        try:
+            result = self._run_simple(simple, async_=True)
+        except (FatalShellError, DiscardCommand) as exc:
+            self.error(exc.message)
+            result = exc.status
+        except AbortCommand as exc:
+            result = exc.status
+        finally:
+            self.xtrace_depth -= 1
+            self.redirector.restore(frame)
+            self.state.last_status = saved_status  # a substitution's $? stays its own
+            self.last_arg = last_arg
+        return result.pid if isinstance(result, Started) else 0
 
     def _close_procsubs(self, mark: int) -> None:
         for fd in self.procsub_fds[mark:]:
