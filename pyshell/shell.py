@@ -108,6 +108,10 @@ class Shell:
                 if "verbose" in st.options:
                     write_stderr(source.rest())
                 write_stderr(self.formatter.syntax(err))
+                if getattr(err, "recoverable", False):
+                    # inside name=( ... ): bash drops the rest of that line, goes on
+                    status = st.last_status = err.status
+                    continue
                 if self.formatter.mode in ("file", "stdin") and \
                         err.message.startswith("unexpected EOF while looking for matching"):
                     return st.last_status or 2  # bash keeps a failing $? here
@@ -286,6 +290,13 @@ class _StdinCommands:
                     raise
                 self.buffer += self._read_line()
                 continue
+            except ParseError as err:
+                if getattr(err, "recoverable", False):
+                    # the reader has moved past the erroneous line: so do we
+                    used = self.buffer[:reader.offset]
+                    self.line += used.count("\n")
+                    self.buffer = self.buffer[reader.offset:]
+                raise
             used = self.buffer[:reader.offset]
             self.pending_warnings = list(reader.warnings)
             self.last = used

@@ -59,8 +59,11 @@ class ArrayAssignError(ParseError):
     bash goes on: the reader has already moved to the next input line, the caller prints
     the diagnostic, sets $? to `status` (1) and keeps reading commands."""
     recoverable = True
-    status = 1
     resume_offset = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status = 1
 
 
 class Token:
@@ -894,6 +897,8 @@ class Parser(WordLexer, CondParser):
         depth = getattr(exc, "cmdsub_depth", 0)
         if depth and not isinstance(exc, Incomplete):
             return exc  # bash stops there as for any other syntax error
+        if self.interactive and isinstance(exc, Incomplete):
+            return exc  # more input lines may complete it
         err = ArrayAssignError(exc.message, exc.line, exc.context, exc.col, exc.followups)
         if isinstance(exc, Incomplete):
             err.resume_offset = self.n
@@ -958,26 +963,52 @@ class Parser(WordLexer, CondParser):
                 tok = self._lex(i)
                 self._unexpected(tok)
             if c == "[":
-                # `[key]=value`: bash reads the key up to its matching `]`, blanks and
-                # all, then the value as a word
+                # A word that starts with `[` here starts with a subscript: bash reads up
+                # to its matching `]`, blanks and all (`[key]=value`, or a word `[a b]x`)
                 close = self._subscript_end(i + 1)
-                if close is not None:
-                    k = close + 1
-                    append = src.startswith("+=", k)
-                    if append:
-                        k += 1
-                    if src.startswith("=", k):
-                        value, end = self.read_word(k + 1)
-                        line, col = self._loc(i)
-                        item = A.ArrayItem(self._assign_value(k + 1, end), append=append,
-                                           line=line, col=col)
-                        item.key = self._arith_word(i + 1, close, subscript=True)
-                        items.append(item)
-                        i = end
-                        continue
+                if close is None:
+                    # an open quote or substitution inside reports itself first
+                    self._scan_parts(i + 1, "", extglob=self.ctx.extglob)
+                    self._eof_error("unexpected EOF while looking for matching `]'", start=i)
+                k = close + 1
+                append = src.startswith("+=", k)
+                if append:
+                    k += 1
+                if src.startswith("=", k):
+                    value, end = self.read_word(k + 1)
+                    line, col = self._loc(i)
+                    item = A.ArrayItem(self._assign_value(k + 1, end), append=append,
+                                       line=line, col=col)
+                    item.key = self._arith_word(i + 1, close, subscript=True)
+                    items.append(item)
+                    i = end
+                    continue
+                word, end = self._bracketed_word(i, close)
+                items.append(A.ArrayItem(word, line=word.line, col=word.col))
+                i = end
+                continue
             word, end = self.read_word(i)
             items.append(A.ArrayItem(word, line=word.line, col=word.col))
             i = end
+
+    def _bracketed_word(self, i: int, close: int) -> tuple:
+        """A compound-array word whose `[...]` (src[i:close + 1]) is literal text up to
+        its `]`, blanks and newlines included, with expansions and quotes still active;
+        the word goes on after it as usual."""
+        n = self.n
+        self.n = close + 1   # bound the scan: nothing stops it inside the brackets
+        try:
+            parts, _ = self._scan_parts(i, "", extglob=self.ctx.extglob)
+        finally:
+            self.n = n
+        end = close + 1
+        if end < n and self.src[end] not in WORD_STOPS:
+            more, end = self._scan_parts(end, WORD_STOPS, extglob=self.ctx.extglob)
+            parts += more
+        text = self.src[i:end]
+        line, col = self._loc(i)
+        return A.Word(self._post_process(parts, text, False, True), text,
+                      line=line, col=col), end
 
     def _simple(self):
         tok = self.peek()

@@ -140,7 +140,7 @@ class WordLexer:
         lit_start = pos
         i = pos
         while i < n:
-            m = run.match(src, i)
+            m = run.match(src, i, n)
             if m:
                 if not lit:
                     lit_start = i
