@@ -702,6 +702,11 @@ class WordLexer:
         while i < end:
             c = src[i]
             if c == "$":
+                if subscript and src.startswith("'", i + 1):
+                    self._flush(parts, lit, lit_start)
+                    node, i = self._scan_ansi(i)   # m[$'k\n']
+                    parts.append(node)
+                    continue
                 node, j = self._scan_dollar(i, in_dq=True)
                 if node is not None and j <= end:
                     self._flush(parts, lit, lit_start)
@@ -713,10 +718,13 @@ class WordLexer:
                 node, i = self._scan_backquote(i, in_dq=True)
                 parts.append(node)
                 continue
-            elif c == '"' and not subscript:
+            elif c == '"':
                 self._flush(parts, lit, lit_start)
                 node, j = self._scan_dq(i)
-                parts.extend(node.parts)
+                if subscript:
+                    parts.append(node)    # a key's quotes are removed: m["a b"]
+                else:
+                    parts.extend(node.parts)
                 i = j
                 continue
             elif c == "\\" and i + 1 < end:
