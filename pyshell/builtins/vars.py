@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pyshell.builtins import builtin
 from pyshell.errors import ShellError
+from pyshell.interp.assoc_order import bash_key_order
+from pyshell.interp.quoting import array_body, declare_value
 from pyshell.interp.state import (ARRAY, ASSOC, EXPORT, INTEGER, LOWER, NAMEREF, READONLY,
                                   TRACE, UPPER, VarError)
 from pyshell.syntax import ast
@@ -42,28 +44,11 @@ def is_name(text: str) -> bool:
 
 # --------------------------------------------------------------------- printing
 
-def _dq(value: str) -> str:
-    return '"' + "".join("\\" + c if c in '"\\$`' else c for c in value) + '"'
-
-
-def _value_text(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\t\n" or ord(c) == 127 for c in value):
-        from pyshell.interp.quoting import ansi_quote
-        return ansi_quote(value)
-    return _dq(value)
-
-
 def _array_text(var) -> str:
     value = var.value
     if ASSOC in var.attrs:
-        return "(" + "".join(f"[{_assoc_key(k)}]={_value_text(v)} "
-                             for k, v in value.items()) + ")"
-    return "(" + " ".join(f"[{k}]={_value_text(value[k])}" for k in sorted(value)) + ")"
-
-
-def _assoc_key(key: str) -> str:
-    from pyshell.interp.quoting import needs_quoting
-    return _dq(key) if needs_quoting(key) else key
+        return array_body(value, bash_key_order(value), True)
+    return array_body(value, sorted(value), False)
 
 
 def declare_line(name: str, var) -> str:
@@ -76,14 +61,14 @@ def declare_line(name: str, var) -> str:
         return f"declare {flags} {name}"
     if isinstance(var.value, dict):
         return f"declare {flags} {name}={_array_text(var)}"
-    return f"declare {flags} {name}={_value_text(var.value)}"
+    return f"declare {flags} {name}={declare_value(var.value)}"
 
 
 def set_listing_line(name: str, var) -> str:
     from pyshell.interp.quoting import quote_assignment_value
     if isinstance(var.value, dict):
         return f"{name}={_array_text(var)}"
-    return f"{name}={quote_assignment_value(var.value)}"
+    return f"{name}={quote_assignment_value(var.value, listing=True)}"
 
 
 def visible_variables(state) -> dict:

@@ -19,6 +19,9 @@ import os
 from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 from pyshell.syntax import ast as A
 from pyshell.interp import pattern as P
+from pyshell.interp.assoc_order import bash_key_order
+from pyshell.interp.quoting import (ansi_quote, array_body, declare_key, declare_value,
+                                    needs_ansi, single_quote)
 from pyshell.interp.arith import ArithError, evaluate
 from pyshell.interp.state import VarError
 
@@ -47,13 +50,7 @@ def _all_subscript(sub) -> str | None:
 
 def _quote_q(value: str) -> str:
     """${x@Q}: bash quotes with '...' or $'...' when control characters are present."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        esc = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
-               "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
-        body = "".join(esc.get(c) or ("\\%03o" % ord(c) if ord(c) < 32 or ord(c) == 127
-                                      else c) for c in value)
-        return "$'" + body + "'"
-    return "'" + value.replace("'", "'\\''") + "'"
+    return ansi_quote(value) if needs_ansi(value, True) else single_quote(value)
 
 
 def _upper(text: str) -> str:
@@ -69,10 +66,6 @@ def _lower(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c.lower()[0] for c in text)  # İ -> i, as towlower
-
-
-def _dq_quote(value: str) -> str:
-    return '"' + "".join("\\" + c if c in '"\\$`' else c for c in value) + '"'
 
 
 _blank_splitters: dict = {}
@@ -565,12 +558,12 @@ class Expander:
 
     def _values(self, name: str, arr: dict) -> list:
         if self.state.is_assoc(name):
-            return list(arr.values())
+            return [arr[k] for k in bash_key_order(arr)]
         return [arr[k] for k in sorted(arr)]
 
     def _keys(self, name: str, arr: dict) -> list:
         if self.state.is_assoc(name):
-            return list(arr)
+            return bash_key_order(arr)
         return [str(k) for k in sorted(arr)]
 
     def _subscript_key(self, name: str, sub):
@@ -854,15 +847,14 @@ class Expander:
     def _array_transform(self, op: str, name: str, values: list) -> list:
         arr = self._array(name) or {}
         assoc = self.state.is_assoc(name)
-        keys = list(arr) if assoc else sorted(arr)
+        keys = bash_key_order(arr) if assoc else sorted(arr)
 
-        def key_text(k):
-            k = str(k)
-            return _dq_quote(k) if assoc and any(c in k for c in " \t\n'\"\\$`*?[]") \
-                else k
         if op == "@K":
-            body = " ".join(f"{key_text(k)} {_dq_quote(arr[k])}" for k in keys)
-            return [body + " " if assoc and keys else body]
+            if assoc:
+                body = "".join(f"{declare_key(k)} {declare_value(arr[k])} " for k in keys)
+            else:
+                body = " ".join(f"{k} {declare_value(arr[k])}" for k in keys)
+            return [body]
         if op == "@k":
             out = []
             for k in keys:
@@ -870,8 +862,7 @@ class Expander:
             return out
         var = self.state.lookup(name)
         flags = "".join(sorted(var.attrs, key="aAilnrtux".find)) if var else ""
-        body = " ".join(f"[{key_text(k)}]={_dq_quote(arr[k])}" for k in keys)
-        return [f"declare -{flags or 'a'} {name}=({body}{' ' if assoc and keys else ''})"]
+        return [f"declare -{flags or 'a'} {name}={array_body(arr, keys, assoc)}"]
 
     def _declare_form(self, name: str, value: str) -> str:
         var = self.state.lookup(name)
@@ -991,8 +982,9 @@ class Expander:
                 return items[offset:end]
             arr = self._array(name) or {}
             if self.state.is_assoc(name):
-                items = list(arr.values())
-                start = offset if offset >= 0 else len(items) + offset
+                items = [arr[k] for k in bash_key_order(arr)]
+                # bash counts an assoc array's positive offsets from 1 (0 is 1 too)
+                start = offset - 1 if offset > 0 else 0 if offset == 0 else len(items) + offset
                 if start < 0:
                     return []
                 if length is not None and length < 0:

@@ -19,7 +19,11 @@ def needs_quoting(word: str) -> bool:
     return False
 
 
-def _needs_ansi(word: str) -> bool:
+def needs_ansi(word: str, tab_newline: bool = False) -> bool:
+    """Control characters call for $'...'; tab and newline only when `tab_newline`
+    (declare -p and set listings; traces, alias and trap -p keep them quoted)."""
+    if tab_newline:
+        return any(ord(ch) < 32 or ord(ch) == 127 for ch in word)
     return any(ord(ch) < 32 and ch not in "\t\n" or ord(ch) == 127 for ch in word)
 
 
@@ -46,16 +50,45 @@ def ansi_quote(word: str) -> str:
 
 def quote_word(word: str) -> str:
     """A word as set -x shows it: unchanged when safe, else quoted."""
-    if _needs_ansi(word):
+    if needs_ansi(word):
         return ansi_quote(word)
     if needs_quoting(word):
         return single_quote(word)
     return word
 
 
-def quote_assignment_value(value: str) -> str:
-    if _needs_ansi(value):
+def quote_assignment_value(value: str, listing: bool = False) -> str:
+    """`listing`: as `set` lists variables (tab and newline as $'...')."""
+    if needs_ansi(value, listing):
         return ansi_quote(value)
     if value and not needs_quoting(value):
         return value
     return single_quote(value) if value else ""
+
+
+def double_quote(word: str) -> str:
+    return '"' + "".join("\\" + c if c in '"\\$`' else c for c in word) + '"'
+
+
+def declare_value(value: str) -> str:
+    """An array element's value as declare -p, ${a[@]@A} and ${a[@]@K} print it."""
+    if needs_ansi(value, True):
+        return ansi_quote(value)
+    return double_quote(value)
+
+
+def declare_key(key: str) -> str:
+    """An associative array's key as declare -p, ${a[@]@A} and ${a[@]@K} print it."""
+    if needs_ansi(key, True):
+        return ansi_quote(key)
+    if needs_quoting(key) or key in ("@", "*"):
+        return double_quote(key)
+    return key
+
+
+def array_body(arr: dict, keys: list, assoc: bool) -> str:
+    """The `(...)` of `declare -p` for an array, its keys in listing order."""
+    if assoc:
+        return "(" + "".join(f"[{declare_key(k)}]={declare_value(arr[k])} "
+                             for k in keys) + ")"
+    return "(" + " ".join(f"[{k}]={declare_value(arr[k])}" for k in keys) + ")"
