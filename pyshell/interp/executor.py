@@ -603,18 +603,23 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.redirector.restore(frame)
 
     def exec_brace(self, node) -> int:
+        if not node.redirs:
+            return self.exec_seq(node.body)
         return self._with_redirs(node.redirs, lambda: self.exec_seq(node.body))
 
 
     def exec_if(self, node) -> int:
-        def run():
-            for clause in node.clauses:
-                if self._condition(clause.condition) == 0:
-                    return self.exec_seq(clause.body)
-            if node.else_body is not None:
-                return self.exec_seq(node.else_body)
-            return 0
-        return self._with_redirs(node.redirs, run)
+        if not node.redirs:
+            return self._run_if(node)
+        return self._with_redirs(node.redirs, lambda: self._run_if(node))
+
+    def _run_if(self, node) -> int:
+        for clause in node.clauses:
+            if self._condition(clause.condition) == 0:
+                return self.exec_seq(clause.body)
+        if node.else_body is not None:
+            return self.exec_seq(node.else_body)
+        return 0
 
     def _condition(self, seq) -> int:
         self.errexit_ignore += 1
@@ -639,56 +644,62 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             return 0, False
 
     def exec_while(self, node) -> int:
-        def run():
-            status = 0
-            self.loop_depth += 1
-            try:
-                while True:
-                    cond = self._condition(node.condition)
-                    if (cond == 0) == node.until:
-                        return status
-                    status, stop = self._loop_body(node.body)
-                    if stop:
-                        return status
-            finally:
-                self.loop_depth -= 1
-        return self._with_redirs(node.redirs, run)
+        if not node.redirs:
+            return self._run_while(node)
+        return self._with_redirs(node.redirs, lambda: self._run_while(node))
+
+    def _run_while(self, node) -> int:
+        status = 0
+        self.loop_depth += 1
+        try:
+            while True:
+                cond = self._condition(node.condition)
+                if (cond == 0) == node.until:
+                    return status
+                status, stop = self._loop_body(node.body)
+                if stop:
+                    return status
+        finally:
+            self.loop_depth -= 1
 
     def exec_for(self, node) -> int:
-        def run():
-            st = self.state
-            if node.words is None:
-                items = list(st.positional)
-            else:
-                st.lineno = node.line
-                items = self.expander.words(node.words)
-            from pyshell.builtins.vars import is_name
-            if not is_name(node.var):
-                self.error(f"`{node.var}': not a valid identifier")
-                return 1
-            status = 0
-            traced = None
-            if "xtrace" in st.options:
-                # bash shows the words as written, not their expansion
-                words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
-                traced = f"for {node.var} in {words}"
-            self.loop_depth += 1
-            try:
-                for value in items:
-                    if traced is not None:
-                        self._trace_line(traced)
-                    try:
-                        st.set(node.var, value)
-                    except VarError as exc:
-                        self.error(exc.message)
-                        return 1
-                    status, stop = self._loop_body(node.body)
-                    if stop:
-                        break
-            finally:
-                self.loop_depth -= 1
-            return status
-        return self._with_redirs(node.redirs, run)
+        if not node.redirs:
+            return self._run_for(node)
+        return self._with_redirs(node.redirs, lambda: self._run_for(node))
+
+    def _run_for(self, node) -> int:
+        st = self.state
+        if node.words is None:
+            items = list(st.positional)
+        else:
+            st.lineno = node.line
+            items = self.expander.words(node.words)
+        from pyshell.builtins.vars import is_name
+        if not is_name(node.var):
+            self.error(f"`{node.var}': not a valid identifier")
+            return 1
+        status = 0
+        traced = None
+        if "xtrace" in st.options:
+            # bash shows the words as written, not their expansion
+            words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
+            traced = f"for {node.var} in {words}"
+        self.loop_depth += 1
+        try:
+            for value in items:
+                if traced is not None:
+                    self._trace_line(traced)
+                try:
+                    st.set(node.var, value)
+                except VarError as exc:
+                    self.error(exc.message)
+                    return 1
+                status, stop = self._loop_body(node.body)
+                if stop:
+                    break
+        finally:
+            self.loop_depth -= 1
+        return status
 
     def _arith_or_true(self, word, what: str = "((") -> int | None:
         """Evaluate an arithmetic Word; None after reporting an error."""
@@ -702,29 +713,32 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             return None
 
     def exec_arith_for(self, node) -> int:
-        def run():
-            st = self.state
-            st.lineno = node.line
-            if node.init is not None and self._arith_or_true(node.init) is None:
-                return 1
-            status = 0
-            self.loop_depth += 1
-            try:
-                while True:
-                    cond = self._arith_or_true(node.cond)
-                    if cond is None:
-                        return 1
-                    if cond == 0:
-                        break
-                    status, stop = self._loop_body(node.body)
-                    if stop:
-                        break
-                    if node.step is not None and self._arith_or_true(node.step) is None:
-                        return 1
-            finally:
-                self.loop_depth -= 1
-            return status
-        return self._with_redirs(node.redirs, run)
+        if not node.redirs:
+            return self._run_arith_for(node)
+        return self._with_redirs(node.redirs, lambda: self._run_arith_for(node))
+
+    def _run_arith_for(self, node) -> int:
+        st = self.state
+        st.lineno = node.line
+        if node.init is not None and self._arith_or_true(node.init) is None:
+            return 1
+        status = 0
+        self.loop_depth += 1
+        try:
+            while True:
+                cond = self._arith_or_true(node.cond)
+                if cond is None:
+                    return 1
+                if cond == 0:
+                    break
+                status, stop = self._loop_body(node.body)
+                if stop:
+                    break
+                if node.step is not None and self._arith_or_true(node.step) is None:
+                    return 1
+        finally:
+            self.loop_depth -= 1
+        return status
 
     def exec_select(self, node) -> int:
         def run():
@@ -733,34 +747,37 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         return self._with_redirs(node.redirs, run)
 
     def exec_case(self, node) -> int:
-        def run():
-            from pyshell.interp import pattern
-            st = self.state
-            st.lineno = node.line
-            exp = self.expander
-            subject = exp.word(node.word)
-            if "xtrace" in st.options:
-                self._trace_line(f"case {node.word.text} in")
-            extglob = "extglob" in st.shopts
-            nocase = "nocasematch" in st.shopts
-            items = node.items
-            status = 0
-            i = 0
-            while i < len(items):
-                item = items[i]
-                if self._case_matches(item, subject, exp, pattern, extglob, nocase):
-                    while True:
-                        status = self.exec_seq(item.body) if item.body is not None else 0
-                        if item.terminator == ";&" and i + 1 < len(items):
-                            i += 1
-                            item = items[i]
-                            continue
-                        break
-                    if item.terminator != ";;&":
-                        return status
-                i += 1
-            return status
-        return self._with_redirs(node.redirs, run)
+        if not node.redirs:
+            return self._run_case(node)
+        return self._with_redirs(node.redirs, lambda: self._run_case(node))
+
+    def _run_case(self, node) -> int:
+        from pyshell.interp import pattern
+        st = self.state
+        st.lineno = node.line
+        exp = self.expander
+        subject = exp.word(node.word)
+        if "xtrace" in st.options:
+            self._trace_line(f"case {node.word.text} in")
+        extglob = "extglob" in st.shopts
+        nocase = "nocasematch" in st.shopts
+        items = node.items
+        status = 0
+        i = 0
+        while i < len(items):
+            item = items[i]
+            if self._case_matches(item, subject, exp, pattern, extglob, nocase):
+                while True:
+                    status = self.exec_seq(item.body) if item.body is not None else 0
+                    if item.terminator == ";&" and i + 1 < len(items):
+                        i += 1
+                        item = items[i]
+                        continue
+                    break
+                if item.terminator != ";;&":
+                    return status
+            i += 1
+        return status
 
     @staticmethod
     def _case_matches(item, subject, exp, pattern, extglob, nocase) -> bool:
@@ -774,34 +791,44 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         return False
 
     def exec_arith_cmd(self, node) -> int:
-        def run():
-            st = self.state
-            st.lineno = node.line
-            if "xtrace" in st.options:
-                text = node.expr.text
-                if _no_substitutions(node.expr.parts):
-                    text = self.expander.word(node.expr)
-                self._trace_line(f"(( {text} ))")
-            value = self._arith_or_true(node.expr)
-            return 1 if not value else 0
-        status = self._with_redirs(node.redirs, run)
-        self.check_errexit(status)
+        if not node.redirs:
+            status = self._run_arith_cmd(node)
+        else:
+            status = self._with_redirs(node.redirs, lambda: self._run_arith_cmd(node))
+        if status:
+            self.check_errexit(status)
         return status
 
+    def _run_arith_cmd(self, node) -> int:
+        st = self.state
+        st.lineno = node.line
+        if "xtrace" in st.options:
+            text = node.expr.text
+            if _no_substitutions(node.expr.parts):
+                text = self.expander.word(node.expr)
+            self._trace_line(f"(( {text} ))")
+        value = self._arith_or_true(node.expr)
+        return 1 if not value else 0
+
     def exec_cond_cmd(self, node) -> int:
-        def run():
-            self.state.lineno = node.line
-            from pyshell.interp import cond
-            try:
-                return 0 if cond.evaluate(self, node) else 1
-            except (FatalShellError, DiscardCommand):
-                raise
-            except ShellError as exc:
-                self.error(exc.message)
-                return exc.status if exc.status != 1 else 2
-        status = self._with_redirs(node.redirs, run)
-        self.check_errexit(status)
+        if not node.redirs:
+            status = self._run_cond_cmd(node)
+        else:
+            status = self._with_redirs(node.redirs, lambda: self._run_cond_cmd(node))
+        if status:
+            self.check_errexit(status)
         return status
+
+    def _run_cond_cmd(self, node) -> int:
+        self.state.lineno = node.line
+        from pyshell.interp import cond
+        try:
+            return 0 if cond.evaluate(self, node) else 1
+        except (FatalShellError, DiscardCommand):
+            raise
+        except ShellError as exc:
+            self.error(exc.message)
+            return exc.status if exc.status != 1 else 2
 
     def exec_coproc(self, node) -> int:
         """coproc NAME cmd: run cmd in the background with pipes to and from it;

@@ -369,6 +369,7 @@ class Expander:
         ifs_ws = "".join(c for c in ifs if c in _DEFAULT_IFS)
         # IFS of blanks only (the default): a split chunk's delimiters are runs of them
         blank_split = _blank_splitter(ifs) if ifs and len(ifs_ws) == len(ifs) else None
+        default_ifs = ifs == _DEFAULT_IFS
         fields = []
         cur = []
         started = False
@@ -378,6 +379,11 @@ class Expander:
         for text, kind in chunks:
             if kind == SPLIT:
                 if blank_split is not None:
+                    if default_ifs and text and not (
+                            " " in text or "\t" in text or "\n" in text):
+                        cur.append((text, kind))  # nothing to split
+                        started = True
+                        continue
                     pieces = blank_split(text)
                     first = pieces[0]
                     if first:

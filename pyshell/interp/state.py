@@ -333,7 +333,7 @@ class State:
 
     def pop_scope(self) -> None:
         scope = self.scopes.pop()
-        if any(EXPORT in v.attrs for v in scope.values()):
+        if scope and any(EXPORT in v.attrs for v in scope.values()):
             self._env_cache = None
 
     def declare_local(self, name: str) -> Var:
