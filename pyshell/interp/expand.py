@@ -877,57 +877,9 @@ class Expander:
             f"{name}={_quote_q(value)}"
 
     def _prompt(self, value: str) -> str:
-        """${x@P}: the prompt-string escapes bash expands in PS1."""
-        if "\\" not in value:
-            return value
-        import socket
-        import time
-        state = self.state
-        out = []
-        i, n = 0, len(value)
-        while i < n:
-            c = value[i]
-            if c != "\\" or i + 1 >= n:
-                out.append(c)
-                i += 1
-                continue
-            e = value[i + 1]
-            i += 2
-            if e == "u":
-                import pwd
-                try:
-                    out.append(pwd.getpwuid(os.geteuid()).pw_name)
-                except KeyError:
-                    out.append("?")
-            elif e in "hH":
-                host = socket.gethostname()
-                out.append(host.split(".")[0] if e == "h" else host)
-            elif e in "wW":
-                cwd = state.get("PWD") or os.getcwd()
-                home = state.get("HOME")
-                if home and (cwd == home or cwd.startswith(home.rstrip("/") + "/")):
-                    cwd = "~" + cwd[len(home):] if e == "w" or cwd == home else cwd
-                out.append(cwd if e == "w" or cwd in ("/", "~") else cwd.rsplit("/", 1)[-1])
-            elif e == "$":
-                out.append("#" if os.geteuid() == 0 else "$")
-            elif e == "s":
-                from pyshell.errors import SHELL_NAME
-                out.append(SHELL_NAME)
-            elif e == "n":
-                out.append("\n")
-            elif e == "t":
-                out.append(time.strftime("%H:%M:%S"))
-            elif e == "d":
-                out.append(time.strftime("%a %b %d"))
-            elif e in "[]":
-                pass
-            elif e == "\\":
-                out.append("\\")
-            elif e in "ae":
-                out.append("\a" if e == "a" else "\x1b")
-            else:
-                out.append("\\" + e)
-        return "".join(out)
+        """${x@P}: the prompt-string escapes, then the promptvars expansions."""
+        from pyshell.interp import prompt
+        return prompt.expand(self.sh, value)
 
     def _op_chunks(self, w, quoted: bool) -> list:
         """Chunks of a pattern or replacement operand. Inside double quotes bash still

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from pyshell.errors import Incomplete, ParseError  # noqa: F401  (re-exported)
 
-__all__ = ["CommandReader", "Incomplete", "ParseContext", "ParseError", "parse"]
+__all__ = ["CommandReader", "Incomplete", "ParseContext", "ParseError", "expanding_text_parts",
+           "parse"]
 
 
 class ParseContext:
@@ -52,6 +53,21 @@ class ParseContext:
 
     def __repr__(self):
         return f"ParseContext(aliases={self.aliases!r}, extglob={self.extglob!r})"
+
+
+def expanding_text_parts(text: str, first_line: int = 1) -> list:
+    """Word parts of a text where only $, ` and \\ are special, as in an unquoted
+    here-document body (prompt strings are expanded this way)."""
+    from pyshell.syntax.parser import Parser
+    from pyshell.syntax import ast as A
+    parts = Parser("")._scan_heredoc_body(text + "\n", first_line)
+    last = parts[-1] if parts else None
+    if type(last) is A.Lit and last.text.endswith("\n"):  # the newline added above
+        if last.text == "\n":
+            parts.pop()
+        else:
+            parts[-1] = A.Lit(last.text[:-1], line=last.line, col=last.col)
+    return parts
 
 
 def __getattr__(name):
