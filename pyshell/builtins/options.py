@@ -1,0 +1,59 @@
+"""Option parsing shared by the newer builtins, as bash's internal_getopt does it:
+letters may be grouped (`-tn 2`, `-n2`), `--` ends the options, a lone `-` or a word
+not starting with `-` is the first operand. Errors print bash's two lines (the
+message, then the builtin's usage line) and the caller returns status 2."""
+from __future__ import annotations
+
+import re
+
+_NUMBER = re.compile(r"[ \t\n\r\f\v]*[+-]?[0-9]+[ \t\n\r\f\v]*")
+
+
+def legal_number(text: str) -> int | None:
+    """bash's legal_number: a decimal integer, blanks around it allowed; else None."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = int(text.strip())
+    return value if -(1 << 63) <= value < (1 << 63) else None
+
+
+def usage_error(sh, name: str, message: str, usage: str) -> int:
+    sh.error(f"{name}: {message}")
+    sh.write(2, f"{name}: usage: {usage}\n")
+    return 2
+
+
+def getopt(sh, name: str, argv: list, spec: str, usage: str, start: int = 1):
+    """Parse argv[start:] by `spec` (getopt letters, `:` after a letter that takes an
+    argument). Returns (list of (letter, argument or None), operands), or None after
+    reporting an error."""
+    opts = []
+    i = start
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            i += 1
+            break
+        if len(arg) < 2 or arg[0] != "-":
+            break
+        j = 1
+        while j < len(arg):
+            c = arg[j]
+            pos = spec.find(c)
+            if pos < 0 or c == ":":
+                usage_error(sh, name, f"-{c}: invalid option", usage)
+                return None
+            if pos + 1 < len(spec) and spec[pos + 1] == ":":
+                value = arg[j + 1:]
+                if not value:
+                    i += 1
+                    if i >= len(argv):
+                        usage_error(sh, name, f"-{c}: option requires an argument", usage)
+                        return None
+                    value = argv[i]
+                opts.append((c, value))
+                break
+            opts.append((c, None))
+            j += 1
+        i += 1
+    return opts, argv[i:]

@@ -1,0 +1,76 @@
+"""Helpers of the newer builtins: option parsing and mapfile's line reader."""
+import os
+
+import pytest
+
+from fakesh import FakeSh
+from pyshell.builtins.arrays import _LineSource
+from pyshell.builtins.options import getopt, legal_number
+
+
+@pytest.mark.parametrize("text,value", [
+    ("5", 5), (" 7 ", 7), ("+3", 3), ("-2", -2), ("0", 0), ("", None), ("1_0", None),
+    ("0x10", None), ("1.5", None), ("٣", None), ("9" * 30, None),
+])
+def test_legal_number(text, value):
+    assert legal_number(text) == value
+
+
+def test_getopt_groups_letters_and_takes_attached_arguments():
+    sh = FakeSh()
+    opts, rest = getopt(sh, "x", ["x", "-tn2", "-d", "", "--", "-a", "b"], "d:n:t", "u")
+    assert opts == [("t", None), ("n", "2"), ("d", "")]
+    assert rest == ["-a", "b"]
+    opts, rest = getopt(sh, "x", ["x", "-t", "-", "y"], "t", "u")
+    assert (opts, rest) == ([("t", None)], ["-", "y"])
+
+
+def test_getopt_errors_print_message_and_usage():
+    sh = FakeSh()
+    assert getopt(sh, "m", ["m", "-z"], "t", "m [-t]") is None
+    assert sh.out[2] == "pywarmsh: m: -z: invalid option\nm: usage: m [-t]\n"
+    sh = FakeSh()
+    assert getopt(sh, "m", ["m", "-n"], "n:", "m [-n N]") is None
+    assert "m: -n: option requires an argument" in sh.out[2]
+
+
+def _lines(source):
+    out = []
+    while (line := source.next_line()) is not None:
+        out.append(line)
+    return out
+
+
+def test_line_source_on_a_pipe_reads_no_further_than_asked():
+    r, w = os.pipe()
+    os.write(w, b"a\nb\nc")
+    os.close(w)
+    try:
+        source = _LineSource(r, b"\n", exact=True)
+        assert source.next_line() == b"a\n"
+        assert os.read(r, 100) == b"b\nc"
+    finally:
+        os.close(r)
+
+
+def test_line_source_on_a_file_gives_back_the_rest(tmp_path):
+    path = tmp_path / "f"
+    path.write_bytes(b"1\n2\n3")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        source = _LineSource(fd, b"\n", exact=True)
+        assert source.next_line() == b"1\n"
+        source.sync()
+        assert os.read(fd, 100) == b"2\n3"
+    finally:
+        os.close(fd)
+
+
+def test_line_source_last_line_without_delimiter(tmp_path):
+    r, w = os.pipe()
+    os.write(w, b"x\0y\0z")
+    os.close(w)
+    try:
+        assert _lines(_LineSource(r, b"\0", exact=False)) == [b"x\0", b"y\0", b"z"]
+    finally:
+        os.close(r)
