@@ -54,7 +54,8 @@ def parse_args(args: list) -> dict:
     """bash's invocation grammar -> settings (raises UsageError with bash's text)."""
     from pyshell.builtins.vars import LETTER_OPTIONS, SET_O_NAMES
     opts = {"command": None, "stdin": False, "set": [], "shopt": [], "version": False,
-            "help": False, "operands": []}
+            "help": False, "operands": [], "interactive": False, "login": False,
+            "rcfile": None, "norc": False, "noprofile": False}
     i = 0
     n = len(args)
     while i < n:
@@ -69,6 +70,10 @@ def parse_args(args: list) -> dict:
                 opts["help"] = True
             elif arg in ("--rcfile", "--init-file"):
                 i += 1
+                if i < n:
+                    opts["rcfile"] = args[i]
+            elif arg in ("--norc", "--noprofile", "--login"):
+                opts[arg[2:]] = True
             elif arg == "--verbose":
                 opts["set"].append(("verbose", True))
             elif arg == "--posix":
@@ -99,8 +104,12 @@ def parse_args(args: list) -> dict:
                     raise UsageError(f"{NAME}: -O: option requires an argument\n")
                 opts["shopt"].append((args[i], on))
                 i += 1
-            elif letter in "ilrD":
-                pass  # interactive / login / restricted: not supported, accepted quietly
+            elif letter == "i":
+                opts["interactive"] = on
+            elif letter == "l":
+                opts["login"] = on
+            elif letter in "rD":
+                pass  # restricted / dump strings: not supported, accepted quietly
             elif letter in LETTER_OPTIONS:
                 opts["set"].append((LETTER_OPTIONS[letter], on))
             else:
@@ -179,7 +188,32 @@ def _main(argv: list) -> int:
     shell.state.extra_dash_flags = "s"
     if not _apply_options(shell, opts):
         return 2
+    if opts["interactive"] or (os.isatty(0) and os.isatty(2)):
+        from pyshell.repl import run
+        return shell._finish(run(shell, _startup_files(shell, opts)))
     return shell.run_stdin()
+
+
+def _startup_files(shell, opts) -> list:
+    """What an interactive bash sources: the login files for a login shell, else the
+    system and the user's bashrc (or --rcfile FILE); none with --norc / --noprofile."""
+    home = shell.state.get("HOME") or ""
+    if opts["login"] or (sys.argv[0] or "").startswith("-"):
+        if opts["noprofile"]:
+            return []
+        files = ["/etc/profile"]
+        for name in (".bash_profile", ".bash_login", ".profile"):
+            path = os.path.join(home, name)
+            if home and os.path.isfile(path):
+                files.append(path)
+                break
+        return files
+    if opts["norc"]:
+        return []
+    if opts["rcfile"]:
+        return [opts["rcfile"]]
+    from pyshell.repl import SYSTEM_RC
+    return [SYSTEM_RC] + ([os.path.join(home, ".bashrc")] if home else [])
 
 
 def _apply_options(shell, opts) -> bool:

@@ -89,7 +89,7 @@ class ErrorFormatter:
 
     def syntax(self, err: ParseError) -> str:
         out = self.prefix(err.line, syntax=True) + err.message + "\n"
-        if err.context is not None:
+        if err.context is not None and self.mode != "interactive":
             out += self.prefix(err.line, syntax=True) + "`" + err.context + "'\n"
         for line, msg in getattr(err, "followups", ()):
             out += self.prefix(line, syntax=True) + msg + "\n"

@@ -153,6 +153,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         except FatalShellError as exc:
             # reported where it happened (inside the redirections then in effect)
             self.error(exc.message)
+            if self.formatter.mode == "interactive" and not self.subshell_level:
+                raise AbortCommand(1) from None   # an interactive shell goes on
             raise ExitShell(self.fatal_status(exc)) from None
         except DiscardCommand as exc:
             self.error(exc.message)

@@ -1,0 +1,260 @@
+"""The interactive shell: prompts (PS1, PS2, PROMPT_COMMAND), line editing and TAB
+completion through GNU readline, the command history (HISTFILE, history expansion, the
+`history` builtin), startup files, and bash's interactive error handling (errors never
+end the session; `exit` or end of input do).
+
+Job control (`fg`, `bg`, Ctrl-Z) is not implemented yet: commands run in the shell's
+process group, as in `bash +m`.
+
+Entry point: `run(shell, rcfiles)` with a pyshell.shell.Shell.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+from pyshell.errors import (DiscardCommand, FatalShellError, Incomplete, ParseError,
+                            ShellError, write_stderr)
+from pyshell.interp.control import AbortCommand, ControlFlow, ExitShell
+from pyshell.interp.prompt import PromptInfo, expand as expand_prompt
+from pyshell.repl.completion import Completer
+from pyshell.repl.history import History, HistoryError
+from pyshell.repl.lines import open_lines
+
+# Lines after which bash joins the next line of a multi-line command with a blank,
+# not with "; ", when it stores the command as one history entry.
+_JOIN_WITH_BLANK = re.compile(r"(?:^|[\s;&|(){}])(?:do|then|else|elif|in|\{|\(|\|\||&&|\||;|&)$"
+                              r"|[;&|({]$")
+SYSTEM_RC = "/etc/bash.bashrc"
+
+
+def run(shell, rcfiles) -> int:
+    """Run the interactive loop after sourcing `rcfiles`; returns the exit status."""
+    return Repl(shell).run(rcfiles)
+
+
+class Repl:
+    def __init__(self, shell):
+        self.shell = shell
+        self.interp = shell.interp
+        self.state = shell.state
+        shell.formatter.mode = "interactive"
+        st = self.state
+        st.set_option("interactive", True)
+        st.set_option("histexpand", True)
+        st.set_option("history", True)
+        st.shopts.add("expand_aliases")
+        home = st.get("HOME") or ""
+        for name, value in (("HISTFILE", os.path.join(home, ".bash_history")),
+                            ("HISTSIZE", "500"), ("HISTFILESIZE", "500")):
+            if st.get(name) is None and (name != "HISTFILE" or home):
+                st.set(name, value)
+        self.history = History(st)
+        self.completer = Completer(self.interp)
+        self.lines = open_lines(self.completer)
+        self.history.on_add = self.lines.add_history
+        self.interp.history = self.history   # for the `history` builtin
+        self.command_number = 1
+        self.lineno = 0
+
+    # ---------------------------------------------------------------- running
+    def run(self, rcfiles) -> int:
+        self._install_signals()
+        for path in rcfiles:
+            if os.path.isfile(path):
+                self._run_guarded(lambda path=path: self.interp.source_file(path))
+        self.history.read()
+        if self.lines.readline is not None:
+            self.lines.load_history(self.history.entries)
+        try:
+            status = self._loop()
+        except ExitShell as exc:
+            write_stderr("exit\n")
+            status = exc.status
+        self._save_history()
+        return status
+
+    def _loop(self) -> int:
+        st = self.state
+        while True:
+            text = self._read_command()
+            if text is None:
+                write_stderr("exit\n")
+                return st.last_status
+            self._run_text(text)
+
+    def _read_command(self) -> str | None:
+        """Lines up to a complete command (PS2 for the continuation lines), after
+        history expansion; the command enters the history. None at end of input."""
+        self._prompt_command()
+        lines: list = []
+        while True:
+            prompt = self._prompt("PS1" if not lines else "PS2")
+            try:
+                line = self.lines.read(prompt)
+            except KeyboardInterrupt:
+                # Ctrl-C discards the line being typed
+                write_stderr("\n")
+                self.state.last_status = 130
+                lines = []
+                self._prompt_command()
+                continue
+            if line is None:
+                if not lines:
+                    return None
+                return "".join(lines)   # the parser reports the unexpected end
+            self.lineno += 1
+            if "histexpand" in self.state.options:
+                try:
+                    expanded, changed = self.history.expand(line.rstrip("\n"))
+                except HistoryError as exc:
+                    write_stderr(f"{self._name()}: {exc.message}\n")
+                    lines = []
+                    continue
+                if changed:
+                    write_stderr(expanded + "\n")
+                    line = expanded + "\n"
+            lines.append(line)
+            text = "".join(lines)
+            if not self._incomplete(text):
+                if "history" in self.state.options:
+                    self._add_history(lines)
+                return text
+
+    def _incomplete(self, text: str) -> bool:
+        from pyshell.syntax import CommandReader
+        reader = CommandReader(text, context=self._parse_context(), interactive=True)
+        try:
+            while reader.next_command() is not None:
+                pass
+        except Incomplete:
+            return True
+        except ParseError:
+            return False
+        return False
+
+    def _run_text(self, text: str) -> None:
+        from pyshell.syntax import CommandReader
+        st = self.state
+        reader = CommandReader(text, context=self._parse_context(),
+                               first_line=max(1, self.lineno - text.count("\n") + 1))
+        while True:
+            try:
+                cmd = reader.next_command()
+            except ParseError as err:
+                write_stderr(self.shell.formatter.syntax(err))
+                if getattr(err, "recoverable", False):
+                    st.last_status = err.status
+                    continue
+                st.last_status = 2
+                return
+            if cmd is None:
+                return
+            self.command_number += 1
+            if "noexec" in st.options:
+                continue
+            self._run_guarded(lambda cmd=cmd: self.interp.execute(cmd))
+            reader.parser.ctx = self._parse_context()   # aliases, extglob changed
+
+    def _run_guarded(self, run) -> None:
+        """Run shell code the interactive way: errors are reported, never fatal."""
+        st = self.state
+        interp = self.interp
+        try:
+            st.last_status = run()
+        except ExitShell:
+            raise
+        except AbortCommand as exc:
+            st.last_status = exc.status
+        except DiscardCommand as exc:
+            interp.error(exc.message)
+            st.last_status = exc.status
+        except FatalShellError as exc:
+            interp.error(exc.message)
+            st.last_status = 1
+        except ControlFlow:
+            pass
+        except ShellError as exc:
+            interp.error(exc.message)
+            st.last_status = exc.status
+        except KeyboardInterrupt:
+            write_stderr("\n")
+            st.last_status = 130
+
+    def _parse_context(self):
+        from pyshell.syntax import ParseContext
+        st = self.state
+        return ParseContext(aliases=st.aliases if "expand_aliases" in st.shopts else {},
+                            extglob="extglob" in st.shopts)
+
+    # ---------------------------------------------------------------- prompts
+    def _prompt(self, name: str) -> str:
+        text = self.state.get(name)
+        if not text:
+            return ""
+        info = PromptInfo(history_number=self.history.next_number,
+                          command_number=self.command_number,
+                          readline=self.lines.readline is not None)
+        try:
+            return expand_prompt(self.interp, text, info)
+        except (ShellError, KeyboardInterrupt):
+            return text
+
+    def _prompt_command(self) -> None:
+        st = self.state
+        commands = st.get_array("PROMPT_COMMAND") if st.get("PROMPT_COMMAND") is not None \
+            else None
+        if not commands:
+            return
+        saved = st.last_status
+        for key in sorted(commands):
+            code = commands[key]
+            if code:
+                self._run_guarded(lambda code=code: self.interp.eval_string(
+                    code, name="PROMPT_COMMAND"))
+        st.last_status = saved
+
+    def _name(self) -> str:
+        from pyshell.errors import SHELL_NAME
+        return SHELL_NAME
+
+    # ---------------------------------------------------------------- history
+    def _add_history(self, lines: list) -> None:
+        entry = lines[0].rstrip("\n")
+        for line in lines[1:]:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if "<<" in entry or "cmdhist" not in self.state.shopts or \
+                    "lithist" in self.state.shopts:
+                entry += "\n" + line
+            elif _JOIN_WITH_BLANK.search(entry.rstrip()):
+                entry = entry.rstrip() + " " + line.lstrip()
+            else:
+                entry = entry.rstrip() + "; " + line.lstrip()
+        self.history.add(entry)
+
+    def _save_history(self) -> None:
+        if "history" in self.state.options:
+            self.history.write(append_new="histappend" in self.state.shopts)
+
+    # ---------------------------------------------------------------- signals
+    def _install_signals(self) -> None:
+        """bash ignores SIGTERM and SIGQUIT and survives SIGTSTP when interactive; SIGINT
+        cancels the line or the running command. Python-level handlers (not SIG_IGN) so
+        that the programs it starts get the default dispositions."""
+        def ignore(signum, frame):
+            pass
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTIN,
+                    signal.SIGTTOU):
+            try:
+                signal.signal(sig, ignore)
+            except (OSError, ValueError):
+                pass
+        try:
+            from pyshell.launch import signals_changed
+            signals_changed()
+        except ImportError:
+            pass
