@@ -89,6 +89,8 @@ class State:
             for k, v in environ.items():
                 if k.isidentifier():
                     self.globals[k] = Var(v, EXPORT)
+        from pyshell.builtins.dirstack_var import install  # pushd's stack and DIRSTACK
+        install(self)
 
     # ------------------------------------------------------------------ lookup
     def _rng(self):
