@@ -14,7 +14,7 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "readonly", "return", "set", "shift", "source", "times", "trap",
                      "unset"})
 
-_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "history")
+_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
@@ -28,6 +28,7 @@ _HOME = {name: mod for mod, names in (
     ("flow", (".", "break", "continue", "eval", "exec", "exit", "return", "source", "trap",
               "wait")),
     ("arrays", ("mapfile", "readarray")),
+    ("dirstack", ("dirs", "popd", "pushd")),
     ("history", ("history",)),
 ) for name in names}
 _loaded = False
