@@ -14,7 +14,7 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "readonly", "return", "set", "shift", "source", "times", "trap",
                      "unset"})
 
-_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack")
+_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "history")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
