@@ -144,10 +144,86 @@ cdef bytes _fs(object s):
 cdef extern from "<dirent.h>" nogil:
     ssize_t getdents64(int, void *, size_t)
 
+cdef extern from "<sys/stat.h>" nogil:
+    struct fdstat_t "stat":
+        unsigned long st_dev
+        unsigned long st_ino
+    int c_fstat "fstat"(int, fdstat_t *)
+
+cdef extern from "<unistd.h>" nogil:
+    long lseek(int, long, int)
+    int SEEK_SET
+
+cdef extern from "<fcntl.h>" nogil:
+    int F_DUPFD_CLOEXEC
+
+# The launcher's long-lived fds sit at or above this number, out of the way of the fds
+# scripts use (`exec 10>f` must not land on one of them); below the soft fd limit they
+# stay where they were opened.
+cdef int _HIGH_FD_BASE = 230
+HIGH_FD_BASE = _HIGH_FD_BASE
+
+
+cdef int _move_high(int fd) noexcept nogil:
+    """fd moved to HIGH_FD_BASE or above (close-on-exec), or fd itself if that fails."""
+    cdef int high = fcntl(fd, F_DUPFD_CLOEXEC, _HIGH_FD_BASE)
+    if high < 0:
+        return fd
+    close(fd)
+    return high
+
+
+def move_high(int fd):
+    """Python access to _move_high (the pool's sockets and pidfds)."""
+    cdef int r
+    with nogil:
+        r = _move_high(fd)
+    return r
+
+
+# /proc/self/fd of this process, kept open: rewinding it costs far less than the path
+# walk of opening it for every launch. Opened again in a forked copy (it would list the
+# parent's fds); identified by (dev, ino) so that an fd a script put on its number is
+# never read, closed or mistaken for it.
+cdef int _fd_dir = -1
+cdef pid_t _fd_dir_pid = 0
+cdef unsigned long _fd_dir_dev = 0, _fd_dir_ino = 0
+
+
+cdef int _is_fd_dir(int fd) noexcept nogil:
+    cdef fdstat_t st
+    return c_fstat(fd, &st) == 0 and st.st_dev == _fd_dir_dev and st.st_ino == _fd_dir_ino
+
+
+cdef int _open_fd_dir() noexcept nogil:
+    """The kept /proc/self/fd directory fd of this process (-1 on failure)."""
+    global _fd_dir, _fd_dir_pid, _fd_dir_dev, _fd_dir_ino
+    cdef pid_t me = getpid()
+    cdef fdstat_t st
+    cdef int fd
+    if _fd_dir >= 0:
+        if _is_fd_dir(_fd_dir):
+            if _fd_dir_pid == me:
+                return _fd_dir
+            close(_fd_dir)        # the parent's listing, inherited through fork
+        _fd_dir = -1
+    fd = open(b"/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0:
+        return -1
+    fd = _move_high(fd)
+    if c_fstat(fd, &st) != 0:
+        close(fd)
+        return -1
+    _fd_dir = fd
+    _fd_dir_pid = me
+    _fd_dir_dev = st.st_dev
+    _fd_dir_ino = st.st_ino
+    return fd
+
 
 def inheritable_fds():
     """The shell's open fds without FD_CLOEXEC: what a fork/exec child would inherit.
-    (Raw getdents64 on /proc/self/fd: no DIR buffer, no extra fstat/fcntl calls.)"""
+    (Raw getdents64 on a kept /proc/self/fd: no DIR buffer, no extra fstat/fcntl calls.)"""
     cdef int dfd, fd, flags
     cdef char buf[4096]
     cdef ssize_t got, off
@@ -157,7 +233,9 @@ def inheritable_fds():
     cdef int found[1024]
     cdef int n = 0, i
     with nogil:
-        dfd = open(b"/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        dfd = _open_fd_dir()
+        if dfd >= 0 and lseek(dfd, 0, SEEK_SET) != 0:
+            dfd = -1
         if dfd >= 0:
             while n < 1024:
                 got = getdents64(dfd, buf, sizeof(buf))
@@ -181,7 +259,10 @@ def inheritable_fds():
                     if flags >= 0 and not (flags & FD_CLOEXEC):
                         found[n] = fd
                         n += 1
-            close(dfd)
+                # procfs fills the buffer while entries fit (each under 40 bytes): room
+                # left over means the listing is complete, no need to ask again for EOF
+                if got + 64 <= <ssize_t>sizeof(buf):
+                    break
     if dfd < 0:
         raise OSError(errno, "cannot list /proc/self/fd")
     for i in range(n):
