@@ -93,6 +93,7 @@ typedef unsigned char u8;
 #define AT_PHNUM 5
 #define AT_BASE 7
 #define AT_ENTRY 9
+#define AT_CLKTCK 17
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
@@ -105,7 +106,8 @@ typedef unsigned char u8;
 /* Every answer is (pid, error, sequence number of the request it answers); this one
  * answers whatever request is pending. */
 #define ANY_SEQ (-1)
-enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_RESOURCES, E_FDS, E_OUTPUT };
+enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_RESOURCES, E_FDS, E_OUTPUT,
+       E_LAZY };
 
 /* ---- raw system calls ---------------------------------------------------------------- */
 static inline i64 sc6(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e, i64 f)
@@ -374,6 +376,7 @@ static u64 *dl_argv_slot;
 static u64 tid_address;
 static u64 robust_head, robust_len;
 static u64 server_rlim[16][2];  /* the server's own limits, which every child inherits */
+static u32 server_umask;        /* likewise its umask */
 static u8 server_sig[65];       /* the server's dispositions: 0 default, 1 ignored, 2 handled */
 static u64 mm_fields[11];       /* prctl_mm_map's address fields as the kernel reports them */
 static int mm_ok;
@@ -417,7 +420,15 @@ static u32 sysv_hash(const char *s)
     return h;
 }
 
+static u64 lookup_sized(u64 l_addr, Dyn *dyn, const char *name, u64 *size);
+
 static u64 lookup_in(u64 l_addr, Dyn *dyn, const char *name)
+{
+    return lookup_sized(l_addr, dyn, name, 0);
+}
+
+/* The address of `name` defined in one object (0 if it has none), and its size. */
+static u64 lookup_sized(u64 l_addr, Dyn *dyn, const char *name, u64 *size)
 {
     u64 strtab = 0, symtab = 0, gnuhash = 0, hash = 0;
     if (!dyn)
@@ -447,8 +458,11 @@ static u64 lookup_in(u64 l_addr, Dyn *dyn, const char *name)
             u32 ch = chain[idx - symoffset];
             if ((ch | 1) == (hv | 1)) {
                 Sym *s = &syms[idx];
-                if (s->shndx != 0 && s->value && seq(strs + s->name, name))
+                if (s->shndx != 0 && s->value && seq(strs + s->name, name)) {
+                    if (size)
+                        *size = s->size;
                     return l_addr + s->value;
+                }
             }
             if (ch & 1)
                 return 0;
@@ -462,8 +476,11 @@ static u64 lookup_in(u64 l_addr, Dyn *dyn, const char *name)
             return 0;
         for (u32 i = bucket[sysv_hash(name) % nbucket]; i; i = chain[i]) {
             Sym *s = &syms[i];
-            if (s->shndx != 0 && s->value && seq(strs + s->name, name))
+            if (s->shndx != 0 && s->value && seq(strs + s->name, name)) {
+                if (size)
+                    *size = s->size;
                 return l_addr + s->value;
+            }
         }
     }
     return 0;
@@ -672,13 +689,6 @@ static void share_page_tables(void)
     }
 }
 
-static u64 rand64(void)
-{
-    u64 v = 0;
-    sc3(SYS_getrandom, &v, sizeof v, 0);
-    return v;
-}
-
 static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nfds)
 {
     u32 *map = (u32 *)(rq + 1);
@@ -696,7 +706,8 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     for (int r = 0; r < NRLIM; r++)
         if (server_rlim[r][0] != rq->rlim[r][0] || server_rlim[r][1] != rq->rlim[r][1])
             sc4(SYS_prlimit64, 0, r, rq->rlim[r], 0);
-    sc1(SYS_umask, rq->umask);
+    if (rq->umask != server_umask)
+        sc1(SYS_umask, rq->umask);
     if (rq->cwd_index >= 0) {
         r = rq->cwd_index >= nfds ? -9 : sc1(SYS_fchdir, fds[rq->cwd_index]);
         if (r < 0)
@@ -870,16 +881,57 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
 
     /* A fresh stack canary and AT_RANDOM per child (all runs share one ASLR layout and
      * pointer guard: that is inherent to a warm image). */
-    if (warm_random) {
-        sc3(SYS_getrandom, warm_random, 16, 0);
-    }
-    u64 canary = rand64() & ~0xffUL;
+    u64 fresh[3] = { 0, 0, 0 };      /* AT_RANDOM's 16 bytes and the canary, one call */
+    sc3(SYS_getrandom, fresh, sizeof fresh, 0);
+    if (warm_random)
+        memcpy(warm_random, fresh, 16);
+    u64 canary = fresh[2] & ~0xffUL;
     __asm__ volatile("movq %0, %%fs:0x28" : : "r"(canary) : "memory");
 
     sc4(SYS_rt_sigprocmask, SIG_SETMASK, &rq->sigmask, 0, 8);
     jump_to_entry(prog.entry, (u64)sp, trap_fini);
 }
 
+
+/* Set when the shell started this warm-up with LD_BIND_NOW=1 of its own (argv[3] "1"):
+ * ld.so then bound every function of the program and its libraries up front, so no
+ * child repeats that lazy binding (a symbol lookup and a page fault or two for every
+ * function it calls). What the program can see of it is ld.so's "bind lazily" flag,
+ * which a later dlopen(RTLD_LAZY) follows: restore_lazy() puts it back. */
+static int restore_lazy_wanted;
+
+/* GLRO(dl_lazy) is an int in ld.so's read-only _rtld_global_ro, after _dl_clktck,
+ * _dl_verbose and _dl_debug_fd and before _dl_bind_not and _dl_dynamic_weak in every
+ * glibc since 2.3. Its offset varies, so it is found by those neighbours' values as
+ * this warm-up set them: AT_CLKTCK, 0 (no LD_WARN), 2 (no LD_DEBUG_OUTPUT), 0 (bind
+ * now), 0, 0. Exactly one match or nothing is touched (the shell then warms this
+ * program lazily). */
+static int restore_lazy(void)
+{
+    u64 clktck = 0, size = 0;
+    for (u64 i = 0; i < warm_auxv_words; i += 2)
+        if (warm_auxv[i] == AT_CLKTCK)
+            clktck = warm_auxv[i + 1];
+    u64 ro = lookup_sized(interp.base, (Dyn *)interp.dynamic, "_rtld_global_ro", &size);
+    if (!clktck || !ro || size < 24 || size > 65536)
+        return -1;
+    i32 *v = (i32 *)ro, *found = 0;
+    for (u64 i = 0; i + 6 <= size / 4; i++)
+        if ((u64)v[i] == clktck && v[i + 1] == 0 && v[i + 2] == 2 && v[i + 3] == 0
+            && v[i + 4] == 0 && v[i + 5] == 0) {
+            if (found)
+                return -1;
+            found = &v[i + 3];
+        }
+    if (!found)
+        return -1;
+    u64 pg = PAGE_DOWN((u64)found);
+    if (sc3(SYS_mprotect, pg, PAGE, PROT_READ | PROT_WRITE) != 0)
+        return -1;
+    *found = 1;
+    sc3(SYS_mprotect, pg, PAGE, PROT_READ);
+    return 0;
+}
 
 static int valid_request(struct req *rq, u64 len)
 {
@@ -930,6 +982,8 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     }
     if (!n_environ_slots)
         die(E_ELF);
+    if (restore_lazy_wanted && restore_lazy() != 0)
+        die(E_LAZY);
     /* Output written while warming up would be missing from every run: a program whose
      * start-up writes is not warmed. Then stdout and stderr become /dev/null (fd 0). */
     if (sc3(SYS_lseek, 1, 0, 1) != 0 || sc3(SYS_lseek, 2, 0, 1) != 0)
@@ -946,6 +1000,8 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
     mm_ok = read_mm_fields();
     share_page_tables();
+    server_umask = (u32)sc1(SYS_umask, 0);
+    sc1(SYS_umask, server_umask);
     for (int r = 0; r < NRLIM; r++)
         if (sc4(SYS_prlimit64, 0, r, 0, server_rlim[r]) < 0)
             server_rlim[r][0] = server_rlim[r][1] = ~0UL - 1;   /* never equal: set it */
@@ -993,10 +1049,12 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
                 ready_fd = ready[1];
                 child_run(rq, fds, nfds);
             }
-            sc1(SYS_close, ready[1]);
-            /* The child has its own copies: ours go while it sets up. */
-            for (int i = 0; i < nfds; i++)
-                sc1(SYS_close, fds[i]);
+            /* The child has its own copies: ours go while it sets up. Beyond fds 0-3
+             * the server holds only the received fds (the lowest free when they
+             * arrived) and then the pipe: two ranges around ready[0]. */
+            if (ready[0] > 4)
+                sc3(SYS_close_range, 4, ready[0] - 1, 0);
+            sc3(SYS_close_range, ready[0] + 1, ~0U, 0);
             nfds = 0;
             if (pid < 0) {
                 err = -pid;
@@ -1034,6 +1092,7 @@ void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
 
     if (argc < 3)
         die(E_ARGS);
+    restore_lazy_wanted = argc > 3 && seq(argv[3], "1");
     i64 shell = 0;
     for (char *c = argv[2]; *c; c++)
         shell = shell * 10 + (*c - '0');

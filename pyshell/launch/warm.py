@@ -35,6 +35,10 @@ Known differences from a real exec (documented, by design of a warm image):
 - a child whose set-up fails after its server was killed from outside is reported as a
   dead server, and the command then fails through posix_spawn as it would have anyway.
 
+The shell's working directory is passed to a child only when the shell changed
+directory (os.chdir / os.fchdir, tracked) since its server started: otherwise the
+child already has it, inherited from the server.
+
 Per launch, the signal dispositions the shell ignores are not re-read: `_loader` caches
 them per process, and every disposition change made through `signal.signal` (trap, the
 interpreter's own) invalidates that cache (see `track_signal_changes`). Code that changes
@@ -64,13 +68,42 @@ REPLY_TIMEOUT_MS = -1
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stub-resources", 8: "fds-open-at-entry",
-                       9: "output-at-entry"}
+                       9: "output-at-entry", 10: "bind-now-unsupported"}
 # Failures that make a server useless (as opposed to one request's).
 _SERVER_FAILURES = frozenset(_NOT_WARMABLE_CODES.values()) | {
     "not-warmable", "server-died", "socket-error", "timeout"}
 
 
 _masks: dict = {}
+# Bumped by every os.chdir / os.fchdir (see track_cwd_changes): a server whose
+# generation is current has the shell's working directory as its own.
+_cwd_generation = 0
+
+
+def track_cwd_changes():
+    """Make os.chdir and os.fchdir (the only ways the shell changes its directory: `cd`,
+    subshells, spawn's cwd) start a new cwd generation, so that a launch passes its
+    directory only when the shell has moved since the server started."""
+    for name in ("chdir", "fchdir"):
+        current = getattr(os, name)
+        if getattr(current, "_pywarmsh_tracked", False):
+            continue
+        setattr(os, name, _tracked_cwd_change(current))
+
+
+def _tracked_cwd_change(change):
+    def tracked(path):
+        global _cwd_generation
+        try:
+            return change(path)
+        finally:
+            _cwd_generation += 1
+
+    tracked._pywarmsh_tracked = True
+    tracked.__doc__ = change.__doc__
+    tracked.__name__ = change.__name__
+    return tracked
+
 
 
 def track_signal_changes():
@@ -110,15 +143,16 @@ def _mask(signals) -> int:
 
 class _Server:
     __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
-                 "attrs")
+                 "attrs", "cwd_gen")
 
     def __init__(self, pid, sock, path, attrs):
         self.pid = pid
         try:        # signals and waits through a pidfd cannot hit a recycled pid
-            self.pidfd = os.pidfd_open(pid)
+            self.pidfd = _loader.move_high(os.pidfd_open(pid))
         except (OSError, AttributeError):
             self.pidfd = -1
         self.sock = sock
+        self.cwd_gen = _cwd_generation   # the shell's directory it started in
         self.path = path
         self.attrs = attrs    # nice value and affinity the server (and its children) got
         self.libs = None      # packed identities of its mapped files, read after warm-up
@@ -140,7 +174,11 @@ class WarmPool:
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0}
         self.stub_ok = os.access(STUB, os.X_OK)
+        # Warm up with every function bound in advance (see _start); turned off for good
+        # when a stub reports that it cannot put ld.so back to lazy binding.
+        self.bind_now = True
         track_signal_changes()
+        track_cwd_changes()
 
     # ---- bookkeeping ---------------------------------------------------------------
     def _fallback(self, reason: str):
@@ -244,7 +282,11 @@ class WarmPool:
             reason = e.reason
             if reason == "not-warmable":
                 reason = _NOT_WARMABLE_CODES.get(e.code, "not-warmable")
-            if reason in _SERVER_FAILURES:
+            if reason == "bind-now-unsupported":
+                # this C library's layout is not the one expected: warm lazily instead
+                self.bind_now = False
+                self._drop(key)
+            elif reason in _SERVER_FAILURES:
                 if srv.used == 0:
                     # It never served: do not try this binary with this loader
                     # environment again (the stub's own reason may be lost when it
@@ -295,10 +337,22 @@ class WarmPool:
             self.stats["evictions"] += 1
             self._drop(next(iter(self.servers)))
         attrs = _loader.process_attributes()
+        env = dict(loader_env)
+        args = [STUB, path, str(os.getpid())]
+        if not loader_env and self.bind_now:
+            # ld.so binds every function at warm-up instead of in every child; the stub
+            # ("1") then restores ld.so's lazy-binding flag, the one trace of it a program
+            # could see (dlopen(RTLD_LAZY) follows it). Only without loader variables of
+            # the user's: those (LD_BIND_NOT, LD_DEBUG, LD_AUDIT...) keep ld.so's normal
+            # behaviour, and with them binding at first call.
+            env["LD_BIND_NOW"] = "1"
+            args.append("1")
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        mine = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET,
+                             fileno=_loader.move_high(mine.detach()))
         try:
             pid = os.posix_spawn(
-                STUB, [STUB, path, str(os.getpid())], dict(loader_env),
+                STUB, args, env,
                 file_actions=[(os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
                               (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDWR, 0),
                               (os.POSIX_SPAWN_DUP2, 0, 1),
@@ -345,15 +399,20 @@ class WarmPool:
 
     def _request(self, srv, req):
         fdmap, srcs = _loader.fd_plan(req.fds)
+        pgid = os.getpgrp() if req.pgid is None else req.pgid
+        if req.cwd is None and srv.cwd_gen == _cwd_generation:
+            # the shell has not changed directory since the server started in its
+            # directory: the child inherits the very same one
+            return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
+                                   srcs, -1, pgid, _mask(req.sigdefault),
+                                   _mask(req.sigmask), REPLY_TIMEOUT_MS)
         cwd_fd = os.open(req.cwd if req.cwd is not None else ".",
                          os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             srcs.append(cwd_fd)
-            pgid = os.getpgrp() if req.pgid is None else req.pgid
-            timeout = REPLY_TIMEOUT_MS
             return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
                                    srcs, len(srcs) - 1, pgid, _mask(req.sigdefault),
-                                   _mask(req.sigmask), timeout)
+                                   _mask(req.sigmask), REPLY_TIMEOUT_MS)
         finally:
             os.close(cwd_fd)
 

@@ -337,6 +337,11 @@ def sc_loader_env():
     return res
 
 
+def sc_lazy_binding():
+    lib = os.path.join(os.path.dirname(PROBE), "liblazyundef.so")
+    return [run(PROBE, ["probe", "dlopen", lib]), run("/usr/bin/true", ["true"])]
+
+
 def sc_big_args():
     huge = "x" * (200 * 1024)
     many = {f"V{i}": "y" * 1000 for i in range(300)}
@@ -479,6 +484,7 @@ def main():
     result = globals()["sc_" + SCENARIO]()
     if POOL is not None:
         META["stats"] = POOL.stats
+        META["bind_now"] = POOL.bind_now
     json.dump({"result": result, "meta": META}, sys.stdout, indent=1, sort_keys=True)
 
 

@@ -7,11 +7,13 @@
  *   probe stop                 stop itself with SIGSTOP, then exit 7 after SIGCONT
  *   probe canary               print the stack protector canary (differs per process)
  *   probe version              print the VERSION compiled in (-DVERSION=...)
+ *   probe dlopen LIB           dlopen(LIB, RTLD_LAZY): does it load?
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -79,6 +81,10 @@ int main(int argc, char **argv)
         unsigned long c;
         __asm__ volatile("movq %%fs:0x28, %0" : "=r"(c));
         printf("canary=%lx\n", c);
+        return 0;
+    }
+    if (!strcmp(mode, "dlopen")) {
+        printf("dlopen=%s\n", dlopen(argv[2], RTLD_LAZY) ? "ok" : "failed");
         return 0;
     }
     if (!strcmp(mode, "version")) {

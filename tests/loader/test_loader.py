@@ -49,6 +49,8 @@ def probe_dir():
                                os.path.join(HERE, "ctorlib.c")])
         subprocess.check_call(["cc", "-O1", "-pthread", "-o", f"{out}.{variant.lower()}", src,
                                "-Wl,--no-as-needed", f"-L{d}", f"-l{lib}", f"-Wl,-rpath,{d}"])
+    subprocess.check_call(["cc", "-O1", "-shared", "-fPIC", "-DLAZY_UNDEFINED", "-o",
+                           os.path.join(d, "liblazyundef.so"), os.path.join(HERE, "ctorlib.c")])
     # a position-dependent (ET_EXEC) build, loaded at its fixed address
     subprocess.check_call(["cc", "-O1", "-pthread", "-no-pie", "-fno-pie", "-o",
                            f"{out}.nopie", src])
@@ -125,6 +127,14 @@ def test_loader_environment_is_part_of_the_key(user, probe_dir):
     first_trace = warm["result"][1]["out"]
     assert "libc.so.6 =>" in first_trace and "version=" not in first_trace
     assert warm["result"][2]["out"] == warm["result"][3]["out"] == "version=1\n"
+
+
+def test_binding_in_advance_leaves_dlopen_lazy(user, probe_dir):
+    """Warm images are bound at warm-up (LD_BIND_NOW), but ld.so's lazy flag is put
+    back: dlopen(RTLD_LAZY) of a library with a never-called undefined function works."""
+    warm, _ = both("lazy_binding", user, probe_dir)
+    assert warm["result"][0]["out"] == "dlopen=ok\n"
+    assert warm["meta"]["warm_runs"] > 0 and warm["meta"]["bind_now"]
 
 
 def test_oversized_requests_fall_back(user, probe_dir):
