@@ -94,8 +94,8 @@ class Repl:
             try:
                 line = self.lines.read(prompt)
             except KeyboardInterrupt:
-                # Ctrl-C discards the line being typed
-                write_stderr("\n")
+                # Ctrl-C discards the line being typed (readline in bash shows it as ^C)
+                write_stderr("^C\n" if self.lines.readline is not None else "\n")
                 self.state.last_status = 130
                 lines = []
                 self._prompt_command()

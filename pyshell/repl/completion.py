@@ -41,6 +41,12 @@ class Completer:
                 self.matches = self.candidates(line, begin, text)
             except Exception:   # never let a completion bug reach readline
                 self.matches = []
+            if len(self.matches) == 1 and not self.matches[0].endswith(("/", "}")):
+                # Python's readline appends nothing after a unique match; bash a blank,
+                # or a slash after a $VARIABLE that names a directory
+                match = self.matches[0]
+                value = self.interp.state.get(match[1:]) if match.startswith("$") else None
+                self.matches[0] += "/" if value and os.path.isdir(value) else " "
         return self.matches[index] if index < len(self.matches) else None
 
     def candidates(self, line: str, begin: int, text: str) -> list:
