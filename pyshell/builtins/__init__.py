@@ -14,7 +14,8 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "readonly", "return", "set", "shift", "source", "times", "trap",
                      "unset"})
 
-_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "history")
+_MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "completion",
+            "history")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
@@ -29,6 +30,7 @@ _HOME = {name: mod for mod, names in (
               "wait")),
     ("arrays", ("mapfile", "readarray")),
     ("dirstack", ("dirs", "popd", "pushd")),
+    ("completion", ("compgen", "complete", "compopt")),
     ("history", ("history",)),
 ) for name in names}
 _loaded = False
