@@ -87,12 +87,17 @@ class ErrorFormatter:
     def runtime(self, msg: str, line: int | None) -> str:
         return self.prefix(line) + msg + "\n"
 
-    def syntax(self, err: ParseError) -> str:
-        out = self.prefix(err.line, syntax=True) + err.message + "\n"
+    def syntax(self, err: ParseError, prefix=None) -> str:
+        """A syntax error's diagnostic lines. `prefix(line)` replaces the shell's own
+        prefix (eval and source name themselves: `f.sh: eval: line 3: `)."""
+        if prefix is None:
+            def prefix(line):
+                return self.prefix(line, syntax=True)
+        out = prefix(err.line) + err.message + "\n"
         if err.context is not None and self.mode != "interactive":
-            out += self.prefix(err.line, syntax=True) + "`" + err.context + "'\n"
+            out += prefix(err.line) + "`" + err.context + "'\n"
         for line, msg in getattr(err, "followups", ()):
-            out += self.prefix(line, syntax=True) + msg + "\n"
+            out += prefix(line) + msg + "\n"
         return out
 
 

@@ -870,8 +870,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         return ParseContext(aliases=self.state.aliases if "expand_aliases" in self.state.shopts
                             else {}, extglob="extglob" in self.state.shopts)
 
-    def run_source_text(self, text: str, first_line: int = 1) -> int:
-        """Read and run `text` one top-level command at a time. ParseError propagates."""
+    def run_source_text(self, text: str, first_line: int = 1, prefix=None) -> int:
+        """Read and run `text` one top-level command at a time. ParseError propagates,
+        except an error inside name=( ... ): bash reports it (with `prefix`) and goes
+        on with the next line, as at top level."""
         from pyshell.syntax import CommandReader
         ctx = self.parse_context()
         reader = CommandReader(text, context=ctx, first_line=first_line)
@@ -879,7 +881,14 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         while True:
             ctx.extglob = "extglob" in self.state.shopts
             ctx.aliases = self.state.aliases if "expand_aliases" in self.state.shopts else {}
-            cmd = reader.next_command()
+            try:
+                cmd = reader.next_command()
+            except ParseError as err:
+                if not getattr(err, "recoverable", False) or prefix is None:
+                    raise
+                write_stderr(self.formatter.syntax(err, prefix))
+                status = self.state.last_status = err.status
+                continue
             if cmd is None:
                 return status
             status = self.execute(cmd)
@@ -893,9 +902,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             cmd = self._parsed_once(text, base)
             if cmd is not None:
                 return self.execute(cmd)
-            return self.run_source_text(text, first_line=base)
+            return self.run_source_text(text, first_line=base,
+                                        prefix=self._eval_error_prefix(name))
         except ParseError as err:
-            self._report_parse_error(err, name)
+            write_stderr(self.formatter.syntax(err, self._eval_error_prefix(name)))
             return 2
         finally:
             self.eval_depth -= 1
@@ -929,15 +939,11 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         cache[key] = cmd
         return cmd
 
-    def _report_parse_error(self, err: ParseError, name: str) -> None:
+    def _eval_error_prefix(self, name: str):
         fmt = self.formatter
         from pyshell.errors import SHELL_NAME
         head = fmt.script_name if fmt.mode in ("file", "c") and fmt.script_name else SHELL_NAME
-        pre = f"{head}: {name}: line {err.line}: "
-        out = pre + err.message + "\n"
-        if err.context is not None:
-            out += pre + "`" + err.context + "'\n"
-        write_stderr(out)
+        return lambda line: f"{head}: {name}: line {line}: "
 
     def source_file(self, path: str, args=None) -> int:
         """`source path [args]`: run a file in the current shell."""
@@ -957,13 +963,11 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.current_source = path
         self.source_depth += 1
         try:
-            return self.run_source_text(text)
+            return self.run_source_text(text, prefix=lambda line: f"{path}: line {line}: ")
         except ReturnFunc as ret:
             return ret.status
         except ParseError as err:
-            write_stderr(f"{path}: line {err.line}: {err.message}\n")
-            if err.context is not None:
-                write_stderr(f"{path}: line {err.line}: `{err.context}'\n")
+            write_stderr(self.formatter.syntax(err, lambda line: f"{path}: line {line}: "))
             return 2
         finally:
             self.source_depth -= 1
