@@ -376,6 +376,38 @@ def evaluate(text: str, state) -> int:
     return _evaluate(text, state, 0)
 
 
+_literal_fns: dict = {}  # arithmetic text written in the script -> its closure
+
+
+def evaluate_literal(text: str, state) -> int:
+    """evaluate() for text written literally in the script (`(( i < n ))`, `$((i+1))`):
+    the same text comes back every time, so its compiled closure is looked up directly,
+    without the checks evaluate() makes for text that varies."""
+    fn = _literal_fns.get(text)
+    if fn is None:
+        value = evaluate(text, state)  # compiles it, or raises the error
+        stripped = text.lstrip(" \t\n")
+        try:
+            fn = _compiled(stripped)
+        except ArithSyntaxError:
+            return value  # cannot happen after a successful evaluate; be safe
+        if len(_literal_fns) >= 2048:
+            _literal_fns.clear()
+        _literal_fns[text] = fn
+        return value
+    try:
+        return fn(state)
+    except _EvalError as exc:
+        stripped = text.lstrip(" \t\n")
+        if exc.token is None:
+            raise ArithError(exc.message)
+        raise ArithError(f'{stripped}: {exc.message} (error token is "{exc.token}")')
+    except RecursionError:
+        stripped = text.lstrip(" \t\n")
+        raise ArithError(f"{stripped}: expression recursion level exceeded "
+                         f"(error token is \"{stripped}\")")
+
+
 _DIGITS = frozenset("0123456789")
 # name-or-decimal, one of + - *, name-or-decimal (no octal/hex/base#, no other operator)
 _OPERAND = r"([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*|0(?![0-9A-Za-z_#]))"

@@ -243,6 +243,13 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             name = argv[0]
             func = st.functions.get(name)
             fn = None if func is not None else _builtins.lookup(name)
+            if not async_ and not node.assigns and not node.redirs \
+                    and "xtrace" not in st.options:
+                # the common case: nothing for _run_resolved to set up or undo
+                if fn is not None:
+                    return self.call_builtin(fn, argv)
+                if func is not None:
+                    return self.call_function(func, argv)
             if async_ and (func is not None or fn is not None):
                 if func is not None and not node.assigns and not node.redirs \
                         and "RETURN" not in self.traps:

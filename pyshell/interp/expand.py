@@ -22,7 +22,7 @@ from pyshell.interp import pattern as P
 from pyshell.interp.assoc_order import bash_key_order
 from pyshell.interp.quoting import (ansi_quote, array_body, declare_key, declare_value,
                                     needs_ansi, single_quote)
-from pyshell.interp.arith import ArithError, evaluate
+from pyshell.interp.arith import ArithError, evaluate, evaluate_literal
 from pyshell.interp.state import VarError
 
 LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
@@ -127,8 +127,9 @@ class Expander:
             for p in parts:
                 tp = type(p)
                 if (tp is A.Brace or tp is A.BraceRange) and "braceexpand" in state.options:
-                    for alt in self._braces(parts):
-                        self._fields(self._chunks(alt, False), out)
+                    if not self._numeric_range(parts, out):
+                        for alt in self._braces(parts):
+                            self._fields(self._chunks(alt, False), out)
                     break
             else:
                 chunks = self._chunks(parts, False)
@@ -153,7 +154,7 @@ class Expander:
                 expr = p.expr.parts
                 if len(expr) == 1 and type(expr[0]) is A.Lit:
                     try:
-                        return str(evaluate(expr[0].text, self.state))
+                        return str(evaluate_literal(expr[0].text, self.state))
                     except ArithError as exc:
                         raise DiscardCommand(exc.message)
         chunks = self._chunks(parts, False)
@@ -182,10 +183,8 @@ class Expander:
         """Expand then evaluate an arithmetic Word; ArithError (a ShellError) on errors."""
         parts = w.parts
         if len(parts) == 1 and type(parts[0]) is A.Lit:
-            text = parts[0].text
-        else:
-            text = self._join(self._chunks(parts, True))
-        return evaluate(text, self.state)
+            return evaluate_literal(parts[0].text, self.state)
+        return evaluate(self._join(self._chunks(parts, True)), self.state)
 
     def redirect_target(self, w) -> str:
         fields = self.words([w])
@@ -241,6 +240,32 @@ class Expander:
                 rest = text[slash:] if slash >= 0 else ""
                 results[k] = [A.Tilde(user)] + ([A.Lit(rest)] if rest else []) + r[1:]
         return results
+
+    def _numeric_range(self, parts, out: list) -> bool:
+        """pre{1..N}post with plain literal text around one numeric range (the usual
+        `for i in {1..100}`): the words are made directly, as they need no splitting,
+        globbing or tilde expansion. False when the word is not of that shape."""
+        rng = None
+        prefix = suffix = ""
+        for p in parts:
+            tp = type(p)
+            if tp is A.BraceRange and rng is None:
+                rng = p
+            elif tp is A.Lit and not _GLOB_CHARS.intersection(p.text) and "(" not in p.text:
+                if rng is None:
+                    prefix += p.text
+                else:
+                    suffix += p.text
+            else:
+                return False
+        if rng is None or prefix[:1] == "~" or not (
+                rng.start.lstrip("+-").isdigit() and rng.end.lstrip("+-").isdigit()):
+            return False
+        items = self._brace_range(rng)
+        if prefix or suffix:
+            items = [prefix + item + suffix for item in items]
+        out.extend(items)
+        return True
 
     @staticmethod
     def _brace_range(p) -> list:
@@ -311,9 +336,11 @@ class Expander:
         return out
 
     def _arith_sub(self, p) -> int:
-        text = self._join(self._chunks(p.expr.parts, True))
+        parts = p.expr.parts
         try:
-            return evaluate(text, self.state)
+            if len(parts) == 1 and type(parts[0]) is A.Lit:
+                return evaluate_literal(parts[0].text, self.state)
+            return evaluate(self._join(self._chunks(parts, True)), self.state)
         except ArithError as exc:
             raise DiscardCommand(exc.message)
 
