@@ -290,15 +290,22 @@ class State:
     def unset(self, name: str) -> None:
         """unset name: removes the innermost visible variable. Raises VarError if readonly."""
         name = self.resolve_name(name)
-        for scope in reversed(self.scopes):
+        scopes = self.scopes
+        for depth in range(len(scopes) - 1, -1, -1):
+            scope = scopes[depth]
             var = scope.get(name)
             if var is not None:
                 if READONLY in var.attrs:
                     raise VarError(f"{name}: cannot unset: readonly variable")
-                # bash keeps a local placeholder so the global stays hidden in this call
+                self._env_cache = None
+                if depth < len(scopes) - 1 and "localvar_unset" not in self.shopts:
+                    # a caller's local: it goes, and what it shadowed shows again
+                    # (the "upvar" idiom of bash-completion relies on this)
+                    del scope[name]
+                    return
+                # the current function's local: bash keeps it, unset, until it returns
                 var.value = None
                 var.attrs = var.attrs.replace(EXPORT, "")
-                self._env_cache = None
                 return
         var = self.globals.get(name)
         if var is not None:
