@@ -41,7 +41,9 @@ class Completer:
                 self.matches = self.candidates(line, begin, text)
             except Exception:   # never let a completion bug reach readline
                 self.matches = []
-            if len(self.matches) == 1 and not self.matches[0].endswith(("/", "}")):
+            if len(self.matches) == 1 and self.matches[0].endswith("\0"):
+                self.matches[0] = self.matches[0][:-1]   # -o nospace
+            elif len(self.matches) == 1 and not self.matches[0].endswith(("/", "}")):
                 # Python's readline appends nothing after a unique match; bash a blank,
                 # or a slash after a $VARIABLE that names a directory
                 match = self.matches[0]
@@ -51,6 +53,9 @@ class Completer:
 
     def candidates(self, line: str, begin: int, text: str) -> list:
         before = line[:begin]
+        programmed = self._programmable(line, begin, text)
+        if programmed is not None:
+            return programmed
         if begin > 0 and line[begin - 1] == "$":
             return sorted(name for name in self._variables() if name.startswith(text))
         if begin > 1 and line[begin - 2:begin] == "${":
@@ -125,3 +130,130 @@ class Completer:
             suffix = "/" if os.path.isdir(full) else ""
             out.append(quote_filename(shown) + suffix)
         return sorted(out)
+
+    # ------------------------------------------------- programmable completion
+    def _programmable(self, line: str, begin: int, text: str):
+        """Matches from a `complete` spec for the command being typed (bash's
+        programmable completion), or None when no spec applies."""
+        table = getattr(self.interp.state, "completions", None)
+        if not table:
+            return None
+        words, cword = comp_words(line[:begin + len(text)], WORD_BREAKS)
+        if cword == 0:
+            spec_name = "_InitialWorD_" if "_InitialWorD_" in table else None
+            if spec_name is None:
+                return None
+        elif not words or not words[0]:
+            spec_name = "_EmptycmD_"
+        else:
+            command = words[0]
+            spec_name = command if command in table else os.path.basename(command)
+            if spec_name not in table:
+                spec_name = "_DefaultCmD_"
+        for _ in range(3):   # a function may return 124 after defining a new spec
+            spec = table.get(spec_name)
+            if spec is None:
+                return None
+            result = self._run_spec(spec, words, cword, line, begin + len(text), text)
+            if result is not _RETRY:
+                return result
+            command = words[0] if words else ""
+            spec_name = command if command in table else "_DefaultCmD_"
+        return None
+
+    def _run_spec(self, spec, words, cword, line, point, text):
+        from pyshell.builtins.completion import Spec, generate
+        interp = self.interp
+        state = interp.state
+        matches = []
+        if spec.function is not None:
+            fdef = state.functions.get(spec.function)
+            if fdef is not None:
+                saved_status = state.last_status
+                state.set("COMP_LINE", line)
+                state.set("COMP_POINT", str(point))
+                state.set("COMP_CWORD", str(cword))
+                state.set("COMP_KEY", "9")
+                state.set("COMP_TYPE", "9")
+                state.set_array("COMP_WORDS", dict(enumerate(words)))
+                prev = words[cword - 1] if cword > 0 else ""
+                try:
+                    status = interp.call_function(fdef, [spec.function, words[0] if words
+                                                         else "", text, prev])
+                except Exception:
+                    status = 1
+                state.last_status = saved_status
+                reply = state.get_array("COMPREPLY") or {}
+                for name in ("COMP_LINE", "COMP_POINT", "COMP_CWORD", "COMP_KEY",
+                             "COMP_TYPE", "COMP_WORDS", "COMPREPLY"):
+                    try:
+                        state.unset(name)
+                    except Exception:
+                        pass
+                if status == 124:
+                    return _RETRY
+                matches = [reply[k] for k in sorted(reply)]
+        rest = Spec()
+        for attr in ("actions", "options", "glob", "words", "prefix", "suffix", "filter",
+                     "command"):
+            setattr(rest, attr, getattr(spec, attr))
+        matches += generate(interp, rest, text)
+        if not matches:
+            if "bashdefault" in spec.options:
+                return None   # bash's own completion
+            if "default" in spec.options:
+                return self._files(text)
+        if "filenames" in spec.options:
+            matches = [quote_filename(m) + ("/" if os.path.isdir(m) and
+                                             not m.endswith("/") else "")
+                       for m in matches]
+        if "nosort" not in spec.options:
+            matches = sorted(set(matches))
+        if len(matches) == 1 and "nospace" in spec.options:
+            matches[0] += "\0"   # marker: no blank after it (removed by complete())
+        return matches
+
+
+_RETRY = object()
+
+
+def comp_words(line: str, breaks: str) -> tuple:
+    """bash's COMP_WORDS and COMP_CWORD for the text before the cursor: words split at
+    blanks, quotes kept together, and each run of other word-break characters (such
+    as `=` or `:`) a word of its own."""
+    words: list = []
+    current: list = []
+    i, n = 0, len(line)
+    separators = "".join(c for c in breaks if c not in " \t\n\"'")
+    while i < n:
+        c = line[i]
+        if c in " \t\n":
+            if current:
+                words.append("".join(current))
+                current = []
+            i += 1
+            continue
+        if c in "\"'":
+            close = line.find(c, i + 1)
+            close = n if close < 0 else close + 1
+            current.append(line[i:close])
+            i = close
+            continue
+        if c == "\\" and i + 1 < n:
+            current.append(line[i:i + 2])
+            i += 2
+            continue
+        if c in separators:
+            if current:
+                words.append("".join(current))
+                current = []
+            j = i
+            while j < n and line[j] in separators:
+                j += 1
+            words.append(line[i:j])
+            i = j
+            continue
+        current.append(c)
+        i += 1
+    words.append("".join(current))   # the word being completed (maybe empty)
+    return words, len(words) - 1

@@ -77,7 +77,12 @@ class Session:
 
 def _play(argv: list, steps: list, extra_env: dict | None = None) -> tuple:
     with tempfile.TemporaryDirectory() as home:
-        Path(home, "rc").write_text(f"PS1='{PROMPT}'\n")
+        Path(home, "rc").write_text(
+            f"PS1='{PROMPT}'\n"
+            "_mine() { COMPREPLY=( $(compgen -W 'alpha beta gamma' -- \"$2\") ); }\n"
+            "complete -F _mine mycmd\n"
+            "complete -W 'one two three' -P pre- other\n"
+            "complete -o nospace -W 'key=' setting\n")
         Path(home, "alpha_file").write_text("")
         Path(home, "beta_dir").mkdir()
         session = Session(argv, home, extra_env or {})
@@ -94,6 +99,9 @@ SESSIONS = {
         ("exit 3\r", False)],
     "completion": [
         ("echo alp\t\r",), ("cd bet\t\r",), ("pw\t\r",), ("echo $HOM\t\r",), ("\x04", False)],
+    "programmable": [
+        ("mycmd b\t\r",), ("other t\t\t\x15", False, 0.5), ("mycmd \t\t\x15", False, 0.5),
+        ("setting k\tv\r",), ("\x04", False)],
     "history_keys": [
         ("echo one\r",), ("echo two\r",), ("\x1b[A\x1b[A\r",), ("!!\r",), ("\x04", False)],
     "interrupts": [
