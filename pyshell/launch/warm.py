@@ -92,10 +92,10 @@ def track_cwd_changes():
 
 
 def _tracked_cwd_change(change):
-    def tracked(path):
+    def tracked(*args, **kwargs):
         global _cwd_generation
         try:
-            return change(path)
+            return change(*args, **kwargs)
         finally:
             _cwd_generation += 1
 
