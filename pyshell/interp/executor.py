@@ -533,6 +533,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         st.positional = list(argv[1:])
         st.push_scope()
         st.funcname.insert(0, fdef.name)
+        st.call_frames.insert(0, (fdef.name, st.lineno))  # for BASH_LINENO and caller
         origin = self.func_sources.get(fdef.name, self.current_source)
         st.source_stack.insert(0, origin)
         self.function_sources.append(origin)
@@ -544,6 +545,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         st = self.state
         self.func_depth -= 1
         del st.funcname[0]
+        del st.call_frames[0]
         del st.source_stack[0]
         self.function_sources.pop()
         st.pop_scope()
@@ -967,6 +969,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         if args is not None:
             st.positional = list(args)
         st.source_stack.insert(0, path)
+        st.call_frames.insert(0, ("source", saved_line))
         self.current_source = path
         self.source_depth += 1
         try:
@@ -980,6 +983,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.source_depth -= 1
             self.current_source = saved_source
             del st.source_stack[0]
+            del st.call_frames[0]
             if args is not None:
                 st.positional = saved_pos
             st.lineno = saved_line

@@ -70,6 +70,7 @@ class State:
         self.lineno = 0
         self.funcname: list[str] = []      # FUNCNAME stack, innermost first
         self.source_stack: list[str] = []  # BASH_SOURCE, innermost first
+        self.call_frames: list = []  # (FUNCNAME or "source", call line), innermost first
         self.start_time = time.monotonic()
         self.seconds_offset = 0
         self.shell_pid = os.getpid()
