@@ -15,7 +15,7 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "unset"})
 
 _MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "completion",
-            "history")
+            "misc", "history")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
@@ -31,6 +31,7 @@ _HOME = {name: mod for mod, names in (
     ("arrays", ("mapfile", "readarray")),
     ("dirstack", ("dirs", "popd", "pushd")),
     ("completion", ("compgen", "complete", "compopt")),
+    ("misc", ("caller",)),
     ("history", ("history",)),
 ) for name in names}
 _loaded = False

@@ -1,10 +1,12 @@
-"""The directory stack kept by pushd/popd and the DIRSTACK array that shows it.
+"""Array variables whose value is computed on every read, as bash's dynamic arrays:
+DIRSTACK (the directory stack kept by pushd/popd), and FUNCNAME and BASH_LINENO (the
+call stack: functions and sourced files, with `main` for a script's own level).
 
-The stack is `state.dirstack`: the saved directories, top (`dirs` entry 1) first; the
-current directory is entry 0 and is never stored. DIRSTACK is computed on every read, as
-in bash: element 0 is the current directory, then the stack. Assigning an element that
-exists (1..N) replaces that stack entry; other assignments and unsetting elements have
-no lasting effect. `unset DIRSTACK` removes the variable; the stack itself stays.
+The directory stack is `state.dirstack`: the saved directories, top (`dirs` entry 1)
+first; the current directory is entry 0 and is never stored. Assigning a DIRSTACK
+element that exists (1..N) replaces that stack entry; other assignments and unsetting
+elements have no lasting effect. FUNCNAME and BASH_LINENO ignore assignments. `unset NAME` removes
+the variable (the stack itself stays), as in bash.
 """
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from pyshell.interp.state import ARRAY, Var
 
 
 def install(state) -> None:
-    """Give a new shell state its (empty) stack and the DIRSTACK variable."""
+    """Give a new shell state its (empty) directory stack and the computed arrays."""
     state.dirstack = []
-    state.globals["DIRSTACK"] = DirStackVar(state)
+    state.globals["DIRSTACK"] = ComputedArray(state, _dirstack_values, _set_dirstack_entry)
+    state.globals["BASH_LINENO"] = ComputedArray(state, call_lines, None)
+    state.globals["FUNCNAME"] = ComputedArray(state, _function_names, None)
 
 
 def logical_cwd(state) -> str:
@@ -33,41 +37,74 @@ class _Holder:
         self.state = state
 
 
-def set_entry(state, index, value: str) -> None:
+def _dirstack_values(state) -> list:
+    return [logical_cwd(state), *state.dirstack]
+
+
+def _set_dirstack_entry(state, index, value: str) -> None:
     stack = state.dirstack
     if isinstance(index, int) and 1 <= index <= len(stack):
         stack[index - 1] = value
 
 
+def call_lines(state) -> list:
+    """BASH_LINENO: the line each active function or sourced file was called from,
+    innermost first; a script's own level adds a 0 at the bottom."""
+    lines = [str(line) for _, line in state.call_frames]
+    if len(state.source_stack) > len(state.call_frames):
+        lines.append("0")
+    return lines
+
+
+def frame_names(state) -> list:
+    """The call stack's names, innermost first: functions, `source` for a sourced
+    file, and `main` for a script's own level."""
+    names = [name for name, _ in state.call_frames]
+    if len(state.source_stack) > len(state.call_frames):
+        names.append("main")
+    return names
+
+
+def _function_names(state):
+    # set only while a function runs
+    return frame_names(state) if state.funcname else None
+
+
 class _LiveArray(dict):
-    """A snapshot of DIRSTACK whose element assignments reach the stack."""
-    __slots__ = ("state",)
+    """A snapshot of a computed array whose element assignments reach their owner."""
+    __slots__ = ("state", "write")
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key, value)
-        set_entry(self.state, key, value)
+        if self.write is not None:
+            self.write(self.state, key, value)
 
     def update(self, other=(), **kw):
         for key, value in dict(other, **kw).items():
             self[key] = value
 
 
-class DirStackVar(Var):
-    __slots__ = ("state",)
+class ComputedArray(Var):
+    __slots__ = ("state", "read", "write")
 
-    def __init__(self, state):
+    def __init__(self, state, read, write):
         self.state = state
+        self.read = read
+        self.write = write
         self.attrs = ARRAY
 
     @property
     def value(self):
-        state = self.state
-        snapshot = _LiveArray(enumerate([logical_cwd(state), *state.dirstack]))
-        snapshot.state = state
+        values = self.read(self.state)
+        if values is None:
+            return None
+        snapshot = _LiveArray(enumerate(values))
+        snapshot.state = self.state
+        snapshot.write = self.write
         return snapshot
 
     @value.setter
     def value(self, new):
-        if isinstance(new, dict):
+        if isinstance(new, dict) and self.write is not None:
             for key, item in new.items():
-                set_entry(self.state, key, item)
+                self.write(self.state, key, item)

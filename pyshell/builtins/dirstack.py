@@ -1,4 +1,4 @@
-"""pushd, popd and dirs, as in bash 5.2 (the stack itself: dirstack_var.py).
+"""pushd, popd and dirs, as in bash 5.2 (the stack itself: computed_arrays.py).
 
 Entry 0 of the stack `dirs` shows is the current directory; entries 1..N are
 `state.dirstack`, top first. Changing directory goes through `cd` (CDPATH, `-`, logical
@@ -7,7 +7,7 @@ paths), whose diagnostics then name the builtin that asked for it, as bash's do.
 from __future__ import annotations
 
 from pyshell.builtins import builtin
-from pyshell.builtins.dirstack_var import logical_cwd
+from pyshell.builtins.computed_arrays import logical_cwd
 from pyshell.builtins.options import legal_number
 
 _USAGE = {"pushd": "pushd [-n] [+N | -N | dir]", "popd": "popd [-n] [+N | -N]",

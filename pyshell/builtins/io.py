@@ -389,6 +389,130 @@ def _format(fmt: str, args: list, st: _PrintfState):
     return "".join(out), ai, False
 
 
+# A format made only of text, escapes and plain %s / %d / %i conversions (the usual
+# printf) is parsed once into a plan: literal strings and conversion tuples.
+_plans: dict = {}
+
+
+def _format_plan(fmt: str):
+    """The cached plan of `fmt`, or None when _format must interpret it each time."""
+    plan = _plans.get(fmt)
+    if plan is None:
+        plan = _make_plan(fmt) or False
+        if len(_plans) >= 256:
+            _plans.clear()
+        _plans[fmt] = plan
+    return plan or None
+
+
+def _make_plan(fmt: str):
+    """_format's scan for the simple formats; None for anything else (`*` widths, other
+    conversions, escapes that warn, malformed specifications)."""
+    items = []
+    lit = []
+    i, n = 0, len(fmt)
+    while i < n:
+        c = fmt[i]
+        if c == "\\":
+            j = i + 1
+            if j < n and fmt[j] in _OCT:
+                k = j
+                while k < n and k < j + 3 and fmt[k] in _OCT:
+                    k += 1
+            elif j < n and fmt[j] == "x":
+                k = j + 1
+                while k < n and k < j + 3 and fmt[k] in _HEX:
+                    k += 1
+            elif j < n and fmt[j] in "uU":
+                k = j + 1
+                limit = j + (5 if fmt[j] == "u" else 9)
+                while k < n and k < limit and fmt[k] in _HEX:
+                    k += 1
+            else:
+                k = min(j + 1, n)
+            warnings = []
+            lit.append(decode_escapes(fmt[i:k], "printf", warn=warnings.append)[0])
+            if warnings:
+                return None
+            i = k
+            continue
+        if c != "%":
+            j = fmt.find("%", i)
+            b = fmt.find("\\", i)
+            end = min(x for x in (j, b, n) if x >= 0)
+            lit.append(fmt[i:end])
+            i = end
+            continue
+        i += 1
+        if i < n and fmt[i] == "%":
+            lit.append("%")
+            i += 1
+            continue
+        flags = ""
+        while i < n and fmt[i] in _FLAGS:
+            flags += fmt[i]
+            i += 1
+        width = ""
+        while i < n and fmt[i].isdigit():
+            width += fmt[i]
+            i += 1
+        precision = None
+        if i < n and fmt[i] == ".":
+            i += 1
+            precision = ""
+            while i < n and fmt[i].isdigit():
+                precision += fmt[i]
+                i += 1
+        while i < n and fmt[i] in _LENGTH_MODIFIERS:
+            i += 1
+        if i >= n or fmt[i] not in "sdi":
+            return None
+        conv = fmt[i]
+        i += 1
+        if width and int(width) >= _MAX_FIELD or precision and int(precision) >= _MAX_FIELD:
+            return None
+        flags = flags.replace("'", "")
+        spec = "%" + flags + width + ("." + precision if precision is not None else "")
+        if lit:
+            items.append("".join(lit))
+            lit = []
+        items.append((conv == "s", flags, width, precision, spec + "d"))
+    if lit:
+        items.append("".join(lit))
+    return items
+
+
+def _run_plan(plan, args: list, st: _PrintfState):
+    """_format for a plan: same (text, args_consumed, stop)."""
+    out = []
+    ai = 0
+    nargs = len(args)
+    for item in plan:
+        if item.__class__ is str:
+            out.append(item)
+            continue
+        is_s, flags, width, precision, dspec = item
+        if ai < nargs:
+            arg = args[ai]
+            ai += 1
+        else:
+            arg = None
+        if is_s:
+            if arg is None:
+                arg = ""
+            if width or precision is not None or not arg.isascii():
+                arg = _pad_bytes(arg, flags, width, precision)
+            out.append(arg)
+        else:
+            if arg is not None and arg.isdigit() and arg.isascii() and len(arg) < 19 \
+                    and (arg[0] != "0" or len(arg) == 1):
+                value = int(arg)
+            else:
+                value = st.integer(arg)
+            out.append(dspec % value)
+    return "".join(out), ai, False
+
+
 _DECIMAL_ARG = re.compile(r"[ \t\n]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
@@ -626,8 +750,12 @@ def printf(sh, argv) -> int:
         return 2
     fmt, rest = args[0], args[1:]
     st = _PrintfState(sh, to_var=var is not None)
+    plan = _format_plan(fmt)
     while True:
-        text, used, stop = _format(fmt, rest, st)
+        if plan is not None:
+            text, used, stop = _run_plan(plan, rest, st)
+        else:
+            text, used, stop = _format(fmt, rest, st)
         st.pending.append(text)
         if stop or used == 0 or used >= len(rest):
             break

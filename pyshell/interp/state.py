@@ -90,7 +90,7 @@ class State:
             for k, v in environ.items():
                 if k.isidentifier():
                     self.globals[k] = Var(v, EXPORT)
-        from pyshell.builtins.dirstack_var import install  # pushd's stack and DIRSTACK
+        from pyshell.builtins.computed_arrays import install  # DIRSTACK, BASH_LINENO
         install(self)
 
     # ------------------------------------------------------------------ lookup
