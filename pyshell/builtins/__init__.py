@@ -31,7 +31,7 @@ _HOME = {name: mod for mod, names in (
     ("arrays", ("mapfile", "readarray")),
     ("dirstack", ("dirs", "popd", "pushd")),
     ("completion", ("compgen", "complete", "compopt")),
-    ("misc", ("caller",)),
+    ("misc", ("caller", "enable")),
     ("history", ("history",)),
 ) for name in names}
 _loaded = False

@@ -72,7 +72,7 @@ def _builtin_names(enabled: bool | None) -> list:
     names = builtins.names()
     if enabled is None:
         return names
-    disabled = getattr(builtins, "DISABLED", {})
+    from pyshell.builtins.misc import DISABLED as disabled
     return sorted(disabled) if enabled is False else names
 
 

@@ -32,3 +32,61 @@ def caller(sh, argv) -> int:
         return 1
     sh.write(1, f"{lines[frame]} {names[frame + 1]} {sources[frame + 1]}\n")
     return 0
+
+
+# --------------------------------------------------------------------- enable
+
+_ENABLE_USAGE = "enable [-a] [-dnps] [-f filename] [name ...]"
+# builtins turned off by `enable -n`: name -> function (out of the registry meanwhile,
+# so the name finds a function or a program instead)
+DISABLED: dict = {}
+
+
+def _known(name: str):
+    from pyshell.builtins import lookup
+    return lookup(name) or DISABLED.get(name)
+
+
+@builtin("enable")
+def enable(sh, argv) -> int:
+    from pyshell.builtins import BUILTINS, SPECIAL
+    from pyshell.builtins import names as builtin_names
+    from pyshell.builtins.options import getopt
+    parsed = getopt(sh, "enable", argv, "adnpsf:", _ENABLE_USAGE)
+    if parsed is None:
+        return 2
+    opts, names = parsed
+    letters = {letter for letter, _ in opts}
+    if "f" in letters:
+        path = next(value for letter, value in opts if letter == "f")
+        sh.error(f"enable: cannot open shared object {path}: {path}: cannot open shared "
+                 "object file: No such file or directory")
+        return 1
+    if "d" in letters:
+        for name in names:
+            sh.error(f"enable: {name}: not dynamically loaded")
+        return 1 if names else 0
+    if not names:
+        rows = []
+        for name in sorted(set(builtin_names()) | set(DISABLED)):
+            if "s" in letters and name not in SPECIAL:
+                continue
+            off = name in DISABLED
+            if "a" in letters or off == ("n" in letters):
+                rows.append(f"enable -n {name}\n" if off else f"enable {name}\n")
+        sh.write(1, "".join(rows))
+        return 0
+    status = 0
+    for name in names:
+        fn = _known(name)
+        if fn is None:
+            sh.error(f"enable: {name}: not a shell builtin")
+            status = 1
+        elif "n" in letters:
+            if BUILTINS.get(name) is fn:
+                del BUILTINS[name]
+            DISABLED[name] = fn
+        else:
+            DISABLED.pop(name, None)
+            BUILTINS[name] = fn
+    return status
