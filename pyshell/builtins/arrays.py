@@ -11,7 +11,7 @@ import os
 import stat
 
 from pyshell.builtins import builtin
-from pyshell.builtins.options import getopt, legal_number
+from pyshell.builtins.options import legal_number, parse
 
 _USAGE = ("{} [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] "
           "[-c quantum] [array]")
@@ -68,17 +68,17 @@ class _LineSource:
             self.buf = b""
 
 
-def _target_array(sh, name: str):
-    """Check that `name` can take the lines (bash's find_or_make_array_variable).
+def _target_array(sh, name: str, array: str):
+    """Check that `array` can take the lines (bash's find_or_make_array_variable).
     Returns an error status or None."""
-    var = sh.state.lookup(name)
+    var = sh.state.lookup(array)
     if var is None:
         return None
     if "r" in var.attrs:
-        sh.error(f"{name}: readonly variable")
+        sh.error(f"{array}: readonly variable")
         return 1
     if "A" in var.attrs:
-        sh.error(f"mapfile: {name}: not an indexed array")
+        sh.error(f"{name}: {array}: not an indexed array")
         return 1
     return None
 
@@ -97,10 +97,8 @@ def _element(raw: bytes, delim: bytes, chop: bool) -> str:
 @builtin("mapfile", "readarray")
 def mapfile(sh, argv) -> int:
     name = argv[0]
-    parsed = getopt(sh, name, argv, "d:u:n:O:tC:c:s:", _USAGE.format(name))
-    if parsed is None:
-        return 2
-    opts, operands = parsed
+    parsed = parse(argv, "d:u:n:O:tC:c:s:")
+    opts, operands = parsed.opts, parsed.operands
     delim = b"\n"
     fd = 0
     count = origin = skip = 0
@@ -114,11 +112,11 @@ def mapfile(sh, argv) -> int:
         elif letter == "u":
             number = legal_number(value)
             if number is None or number < 0 or number >= 1 << 31:
-                sh.error(f"mapfile: {value}: invalid file descriptor specification")
+                sh.error(f"{name}: {value}: invalid file descriptor specification")
                 return 1
             # the shell's own fds (placeholders, saved copies) count as closed
             if not sh.redirector.user_visible(number):
-                sh.error(f"mapfile: {number}: invalid file descriptor: "
+                sh.error(f"{name}: {number}: invalid file descriptor: "
                          f"{os.strerror(9)}")
                 return 1
             fd = number
@@ -128,7 +126,7 @@ def mapfile(sh, argv) -> int:
             if number is None or number < low or number >= 1 << 32:
                 what = {"O": "array origin", "c": "callback quantum"}.get(letter,
                                                                          "line count")
-                sh.error(f"mapfile: {value}: invalid {what}")
+                sh.error(f"{name}: {value}: invalid {what}")
                 return 1
             if letter == "n":
                 count = number
@@ -143,17 +141,19 @@ def mapfile(sh, argv) -> int:
             chop = True
         else:
             callback = value
+    if parsed.error is not None:
+        return parsed.report_error(sh, name, _USAGE.format(name))
     array = "MAPFILE"
     if operands:
         array = operands[0]
         if array == "":
-            sh.error("mapfile: empty array variable name")
+            sh.error(f"{name}: empty array variable name")
             return 2
         from pyshell.builtins.vars import is_name
         if not is_name(array):
-            sh.error(f"mapfile: `{array}': not a valid identifier")
+            sh.error(f"{name}: `{array}': not a valid identifier")
             return 1
-    status = _target_array(sh, array)
+    status = _target_array(sh, name, array)
     if status is not None:
         return status
     return _read_lines(sh, array, fd, delim, count, origin, skip, clear, chop, callback,

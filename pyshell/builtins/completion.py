@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from pyshell.builtins import builtin
-from pyshell.builtins.options import getopt, usage_error
+from pyshell.builtins.options import parse, usage_error
 from pyshell.interp.quoting import needs_quoting, single_quote
 
 _LETTER_ACTIONS = {"a": "alias", "b": "builtin", "c": "command", "d": "directory",
@@ -96,10 +96,8 @@ def _listing_order(names) -> list:
 def _parse_spec(sh, name: str, argv, letters: str, usage: str):
     """Options shared by compgen and complete. Returns (spec, flags, operands) or an
     exit status."""
-    parsed = getopt(sh, name, argv, letters + "abcdefgjksuvo:A:G:W:F:C:X:P:S:", usage)
-    if parsed is None:
-        return 2
-    opts, operands = parsed
+    parsed = parse(argv, letters + "abcdefgjksuvo:A:G:W:F:C:X:P:S:")
+    opts, operands = parsed.opts, parsed.operands
     spec = Spec()
     flags = set()
     for letter, value in opts:
@@ -121,7 +119,9 @@ def _parse_spec(sh, name: str, argv, letters: str, usage: str):
             setattr(spec, attr, value)
         else:
             flags.add(letter)
-    return spec, flags, operands
+    if parsed.error is not None:
+        return parsed.report_error(sh, name, usage)
+    return spec, flags, operands, bool(opts)
 
 
 # ------------------------------------------------------------------ complete
@@ -131,10 +131,9 @@ def complete(sh, argv) -> int:
     parsed = _parse_spec(sh, "complete", argv, "prDEI", _COMPLETE_USAGE)
     if isinstance(parsed, int):
         return parsed
-    spec, flags, names = parsed
+    spec, flags, names, _ = parsed
     table = _table(sh)
-    names = [_SPECIAL_NAMES[f] for f in "DEI" if f in flags] + names if \
-        flags & {"D", "E", "I"} else names
+    names = _special_name(flags) or names
     has_spec = bool(spec.actions or spec.options) or any(
         getattr(spec, attr) is not None for attr in
         ("glob", "words", "prefix", "suffix", "filter", "command", "function"))
@@ -208,7 +207,7 @@ def compopt(sh, argv) -> int:
             return usage_error(sh, "compopt", f"{arg[0]}{c}: invalid option",
                                _COMPOPT_USAGE)
         i += 1
-    names = [_SPECIAL_NAMES[f] for f in "DEI" if f in flags] + argv[i:]
+    names = _special_name(flags) or argv[i:]
     if not names:
         # only a completion function being run by readline has a current spec
         sh.error("compopt: not currently executing completion function")
@@ -221,9 +220,23 @@ def compopt(sh, argv) -> int:
             sh.error(f"compopt: {name}: no completion specification")
             status = 1
             continue
+        if not on and not off:
+            shown = " ".join(("-o " if opt in spec.options else "+o ") + opt
+                             for opt in _OPTION_NAMES)
+            flag = _SPECIAL_FLAGS.get(name)
+            sh.write(1, f"compopt {shown} {'-' + flag if flag else name}\n")
         spec.options |= on
         spec.options -= off
     return status
+
+
+def _special_name(flags) -> list:
+    """-D, -E or -I (the first of them in that order) name one special spec and make
+    the command ignore its name operands, as in bash."""
+    for flag in "DEI":
+        if flag in flags:
+            return [_SPECIAL_NAMES[flag]]
+    return []
 
 
 # ------------------------------------------------------------------- compgen
@@ -235,7 +248,9 @@ def compgen(sh, argv) -> int:
     parsed = _parse_spec(sh, "compgen", argv, "", _COMPGEN_USAGE)
     if isinstance(parsed, int):
         return parsed
-    spec, _flags, operands = parsed
+    spec, _flags, operands, any_option = parsed
+    if not any_option:
+        return 0  # bash: nothing asked for, nothing to fail
     word = operands[0] if operands else ""
     matches = generate(sh, spec, word)
     if not matches:
@@ -368,9 +383,10 @@ def _wordlist(sh, text: str) -> list:
     return out
 
 
-def _expand_piece(sh, piece: str) -> list:
+def _expand_piece(sh, piece: str, fallback: bool = True) -> list:
     """A piece of a -W list expanded like a shell word (no pathname expansion). A piece
-    that does not parse (an unclosed quote) just loses its quote characters."""
+    that does not parse (an unclosed quote) just loses its quote characters, or gives
+    nothing without `fallback`."""
     from pyshell.errors import ParseError
     from pyshell.syntax import CommandReader
     try:
@@ -380,7 +396,7 @@ def _expand_piece(sh, piece: str) -> list:
         if not words or len(words) != 2 or getattr(simple, "redirs", None):
             raise ValueError("not one word")
     except (ParseError, ValueError, AttributeError, IndexError):
-        return ["".join(c for c in piece if c not in "'\"")]
+        return ["".join(c for c in piece if c not in "'\"")] if fallback else []
     options = sh.state.options
     had_noglob = "noglob" in options
     options.add("noglob")
@@ -411,7 +427,7 @@ def _function_words(sh, name: str, word: str) -> list:
 def _command_words(sh, command: str, word: str) -> list:
     text = f"{command} compgen {single_quote(word)} ''"
     piece = '"$(' + text + '\n)"'
-    found = _expand_piece(sh, piece)
+    found = _expand_piece(sh, piece, fallback=False)
     output = found[0] if found else ""
     return [line for line in output.split("\n") if line]
 

@@ -66,13 +66,6 @@ def _change_and_show(sh, name: str, target: str) -> int:
 def pushd(sh, argv) -> int:
     stack = sh.state.dirstack
     args = argv[1:]
-    if not args:
-        if not stack:
-            sh.error("pushd: no other directory")
-            return 1
-        target = stack[0]
-        stack[0] = logical_cwd(sh.state)
-        return _change_and_show(sh, "pushd", target)
     no_cd = False
     rotate = None
     i = 0
@@ -101,7 +94,7 @@ def pushd(sh, argv) -> int:
     if rotate is not None:
         return _rotate(sh, rotate, no_cd)
     if not rest:
-        return 0
+        return 0 if no_cd else _swap(sh)
     if no_cd:
         stack.insert(0, rest[0])
         _print_stack(sh)
@@ -113,6 +106,17 @@ def pushd(sh, argv) -> int:
     stack.insert(0, old)
     _print_stack(sh)
     return 0
+
+
+def _swap(sh) -> int:
+    """pushd without a directory: exchange the current directory and entry 1."""
+    stack = sh.state.dirstack
+    if not stack:
+        sh.error("pushd: no other directory")
+        return 1
+    target = stack[0]
+    stack[0] = logical_cwd(sh.state)
+    return _change_and_show(sh, "pushd", target)
 
 
 def _rotate(sh, count: int, no_cd: bool) -> int:
@@ -143,6 +147,8 @@ def popd(sh, argv) -> int:
             if number is None:
                 return _usage(sh, "popd", f"{word}: invalid number")
             direction, which, which_word = word[0], number, word
+        elif not word:
+            break
         else:
             return _usage(sh, "popd", f"{word}: invalid argument")
     if which > len(stack) or which < 0 or (not stack and which == 0):

@@ -57,7 +57,7 @@ def enable(sh, argv) -> int:
         return 2
     opts, names = parsed
     letters = {letter for letter, _ in opts}
-    if "f" in letters:
+    if "f" in letters and names:
         path = next(value for letter, value in opts if letter == "f")
         sh.error(f"enable: cannot open shared object {path}: {path}: cannot open shared "
                  "object file: No such file or directory")
@@ -66,7 +66,7 @@ def enable(sh, argv) -> int:
         for name in names:
             sh.error(f"enable: {name}: not dynamically loaded")
         return 1 if names else 0
-    if not names:
+    if not names or "p" in letters:
         rows = []
         for name in sorted(set(builtin_names()) | set(DISABLED)):
             if "s" in letters and name not in SPECIAL:

@@ -23,10 +23,34 @@ def usage_error(sh, name: str, message: str, usage: str) -> int:
     return 2
 
 
+class Parsed:
+    """getopt's result: the options read (letter, argument or None) and the operands.
+    `error` is set when parsing stopped at a bad option; bash checks the values of the
+    options before it in order first, so the builtin calls report_error() only after
+    validating `opts`."""
+    __slots__ = ("opts", "operands", "error")
+
+    def __init__(self, opts, operands, error):
+        self.opts = opts
+        self.operands = operands
+        self.error = error
+
+    def report_error(self, sh, name: str, usage: str) -> int:
+        return usage_error(sh, name, self.error, usage)
+
+
 def getopt(sh, name: str, argv: list, spec: str, usage: str, start: int = 1):
     """Parse argv[start:] by `spec` (getopt letters, `:` after a letter that takes an
-    argument). Returns (list of (letter, argument or None), operands), or None after
-    reporting an error."""
+    argument). Returns (options, operands), or None after reporting an error.
+    Builtins whose option values are checked as they come use parse() instead."""
+    parsed = parse(argv, spec, start)
+    if parsed.error is not None:
+        parsed.report_error(sh, name, usage)
+        return None
+    return parsed.opts, parsed.operands
+
+
+def parse(argv: list, spec: str, start: int = 1) -> Parsed:
     opts = []
     i = start
     while i < len(argv):
@@ -41,19 +65,17 @@ def getopt(sh, name: str, argv: list, spec: str, usage: str, start: int = 1):
             c = arg[j]
             pos = spec.find(c)
             if pos < 0 or c == ":":
-                usage_error(sh, name, f"-{c}: invalid option", usage)
-                return None
+                return Parsed(opts, [], f"-{c}: invalid option")
             if pos + 1 < len(spec) and spec[pos + 1] == ":":
                 value = arg[j + 1:]
                 if not value:
                     i += 1
                     if i >= len(argv):
-                        usage_error(sh, name, f"-{c}: option requires an argument", usage)
-                        return None
+                        return Parsed(opts, [], f"-{c}: option requires an argument")
                     value = argv[i]
                 opts.append((c, value))
                 break
             opts.append((c, None))
             j += 1
         i += 1
-    return opts, argv[i:]
+    return Parsed(opts, argv[i:], None)

@@ -5,7 +5,7 @@ import pytest
 
 from fakesh import FakeSh
 from pyshell.builtins.arrays import _LineSource
-from pyshell.builtins.options import getopt, legal_number
+from pyshell.builtins.options import getopt, legal_number, parse
 
 
 @pytest.mark.parametrize("text,value", [
@@ -32,6 +32,16 @@ def test_getopt_errors_print_message_and_usage():
     sh = FakeSh()
     assert getopt(sh, "m", ["m", "-n"], "n:", "m [-n N]") is None
     assert "m: -n: option requires an argument" in sh.out[2]
+
+
+def test_parse_keeps_options_before_a_bad_one():
+    # bash checks `-O x` before it reaches the unknown `-z`
+    parsed = parse(["m", "-O", "x", "-z", "a"], "O:")
+    assert parsed.opts == [("O", "x")]
+    assert parsed.error == "-z: invalid option"
+    sh = FakeSh()
+    assert parsed.report_error(sh, "m", "m [-O n]") == 2
+    assert sh.out[2] == "pywarmsh: m: -z: invalid option\nm: usage: m [-O n]\n"
 
 
 def _lines(source):
