@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 
 from pyshell.errors import DiscardCommand, FatalShellError, ShellError
 
@@ -190,6 +191,9 @@ class Redirector:
 
     def _make_room(self, fd: int) -> None:
         """A saved copy may sit on the fd the user now wants: move the copy away."""
+        launcher = sys.modules.get("pyshell.launch")
+        if launcher is not None:
+            launcher.make_room(fd)      # so do the launcher's own fds (sockets, ...)
         for frame in self.frames:
             for entry in frame:
                 if entry[1] == fd:
