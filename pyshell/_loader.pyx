@@ -221,6 +221,15 @@ cdef int _open_fd_dir() noexcept nogil:
     return fd
 
 
+def release_fd(int fd):
+    """The shell is about to reuse `fd` for a script's fd: if the kept /proc/self/fd
+    listing sits there, close it (it is opened again, elsewhere, when next needed)."""
+    global _fd_dir
+    if fd == _fd_dir and fd >= 0:
+        close(fd)
+        _fd_dir = -1
+
+
 def inheritable_fds():
     """The shell's open fds without FD_CLOEXEC: what a fork/exec child would inherit.
     (Raw getdents64 on a kept /proc/self/fd: no DIR buffer, no extra fstat/fcntl calls.)"""

@@ -12,6 +12,7 @@ pool's statistics as JSON to <file> when the shell exits.
 from __future__ import annotations
 
 import os
+import sys
 
 from pyshell.launch.request import LaunchRequest  # noqa: F401
 from pyshell.launch.spawn import spawn
@@ -44,6 +45,17 @@ def launch(req: LaunchRequest) -> int:
     if pool is None:
         return spawn(req)
     return pool.launch(req)
+
+
+def make_room(fd: int) -> None:
+    """The shell is about to put one of the script's fds on `fd` (exec 230>file): if
+    one of the launcher's own fds sits there, it moves elsewhere first, as bash moves
+    its own fds out of the way."""
+    if _pool is not None and fd in _pool.own_fds:
+        _pool.make_room(fd)
+    loader = sys.modules.get("pyshell._loader")
+    if loader is not None:
+        loader.release_fd(fd)
 
 
 def is_internal_pid(pid: int) -> bool:

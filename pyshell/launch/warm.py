@@ -166,6 +166,7 @@ class WarmPool:
         self.owner = os.getpid()
         self.servers: OrderedDict = OrderedDict()   # key -> _Server, LRU order
         self.internal_pids: set = set()
+        self.own_fds: set = set()                   # the servers' sockets and pidfds
         self.verdicts: dict = {}                    # file identity -> reason or None
         self.uses: dict = {}                        # key -> launches seen
         self.by_path: dict = {}                     # path -> key of its last warm use
@@ -190,6 +191,8 @@ class WarmPool:
         srv = self.servers.pop(key, None)
         if srv is None:
             return
+        self.own_fds.discard(srv.sock.fileno())
+        self.own_fds.discard(srv.pidfd)
         srv.sock.close()
         try:
             if srv.pidfd >= 0:
@@ -213,11 +216,28 @@ class WarmPool:
                 os.close(srv.pidfd)
         self.servers.clear()
         self.internal_pids.clear()
+        self.own_fds.clear()
         self.by_path.clear()
         # A forked subshell usually runs a command or two and exits: it starts servers of
         # its own only for binaries it launches twice itself.
         self.uses.clear()
         self.owner = os.getpid()
+
+    def make_room(self, fd):
+        """Move the server fd sitting on `fd` (see pyshell.launch.make_room)."""
+        for key, srv in list(self.servers.items()):
+            if srv.sock.fileno() == fd:
+                moved = _loader.move_high(os.dup(fd))
+                srv.sock.close()
+                srv.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET,
+                                         fileno=moved)
+                self.own_fds.discard(fd)
+                self.own_fds.add(moved)
+            elif srv.pidfd == fd:
+                srv.pidfd = _loader.move_high(os.dup(fd))
+                os.close(fd)
+                self.own_fds.discard(fd)
+                self.own_fds.add(srv.pidfd)
 
     def close(self):
         if os.getpid() != self.owner:
@@ -365,6 +385,8 @@ class WarmPool:
             theirs.close()
         self.internal_pids.add(pid)
         srv = _Server(pid, mine, path, attrs)
+        self.own_fds.add(mine.fileno())
+        self.own_fds.add(srv.pidfd)
         self.servers[key] = srv
         self.stats["servers_started"] += 1
         return srv
