@@ -858,8 +858,8 @@ class Expander:
         if op == "@Q":
             return _quote_q(value)
         if op == "@E":
-            from pyshell.builtins.io import decode_escapes
-            return decode_escapes(value, ansi=True)[0]
+            from pyshell.syntax.escapes import decode_ansi
+            return decode_ansi(value)
         if op == "@P":
             return self._prompt(value)
         if op == "@U":

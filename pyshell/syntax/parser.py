@@ -1129,7 +1129,7 @@ def _display_token(text: str) -> str:
     """A word as bash shows it in `near unexpected token`: $'...' already decoded into
     '...', and the whole token written $'...' when it holds control characters."""
     if "$'" in text:
-        from pyshell.syntax.words import decode_ansi
+        from pyshell.syntax.escapes import decode_ansi
         out = []
         i = 0
         while i < len(text):

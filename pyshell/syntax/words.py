@@ -13,6 +13,7 @@ import re
 from pyshell.errors import ParseError
 from pyshell.syntax import ast as A
 from pyshell.syntax.braces import expand_braces_in_parts
+from pyshell.syntax.escapes import decode_ansi
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DIGITS_RE = re.compile(r"[0-9]+")
@@ -41,61 +42,6 @@ def _run_re(stops: str):
     return rx
 
 
-_ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
-                "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
-_HEX = "0123456789abcdefABCDEF"
-
-
-def decode_ansi(text: str) -> str:
-    """Decode the escapes of a $'...' string as bash does."""
-    if "\\" not in text:
-        return text
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c != "\\" or i + 1 >= n:
-            out.append(c)
-            i += 1
-            continue
-        e = text[i + 1]
-        i += 2
-        if e in _ANSI_SIMPLE:
-            out.append(_ANSI_SIMPLE[e])
-        elif e in "01234567":
-            j = i - 1
-            k = j
-            while k < n and k < j + 3 and text[k] in "01234567":
-                k += 1
-            out.append(chr(int(text[j:k], 8) & 0xFF))
-            i = k
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            k = i
-            while k < n and k < i + width and text[k] in _HEX:
-                k += 1
-            if k == i:
-                out.append("\\" + e)
-            else:
-                value = int(text[i:k], 16)
-                if e == "x":
-                    # A byte, kept undecoded like the rest of the shell's byte strings.
-                    out.append(chr(value) if value < 0x80 else chr(0xDC00 + value))
-                else:
-                    try:
-                        out.append(chr(value))
-                    except (ValueError, OverflowError):
-                        out.append("\\" + e + text[i:k])
-            i = k
-        elif e == "c" and i < n:
-            ch = text[i]
-            i += 1
-            if ch == "\\" and i < n and text[i] == "\\":
-                i += 1
-            out.append(chr(ord(ch.upper()) & 0x1F) if ch != "?" else "\x7f")
-        else:
-            out.append("\\" + e)
-    return "".join(out)
 
 
 class WordLexer:
