@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 
+from pyshell.syntax.escapes import as_text, byte_char
+
 # Marks around invisible text (\[ ... \]) that GNU readline uses to measure a prompt.
 READLINE_IGNORE_START = "\001"
 READLINE_IGNORE_END = "\002"
@@ -125,7 +127,7 @@ def decode(text: str, state, info: PromptInfo | None = None, quote: bool = False
             j = i - 1
             while j < n and j < i + 2 and text[j] in "01234567":
                 j += 1
-            value = chr(int(text[i - 1:j], 8) & 0xFF)
+            value = byte_char(int(text[i - 1:j], 8) & 0xFF)
             i = j
         elif e == "[":
             if info.readline:
@@ -142,7 +144,7 @@ def decode(text: str, state, info: PromptInfo | None = None, quote: bool = False
             out.append("\\" + e)
             continue
         out.append(_escape_value(value, quote))
-    return "".join(out)
+    return as_text("".join(out))
 
 
 def expand(sh, text: str, info: PromptInfo | None = None) -> str:
