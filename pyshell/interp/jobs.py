@@ -1,5 +1,7 @@
 """Child processes the shell started asynchronously (`cmd &`, process substitutions)
-and waiting for processes with bash's exit-status conventions."""
+and waiting for processes with bash's exit-status conventions. With job control
+(pyshell/interp/jobcontrol.py) a job may also be stopped, and may have several processes
+(a pipeline in its own process group, led by its first process)."""
 from __future__ import annotations
 
 import os
@@ -63,14 +65,39 @@ class Jobs:
         self.texts: dict[int, str] = {}    # pid -> command text for `jobs`
         self.inherited: set[int] = set()   # a subshell lists its parent's jobs only
         self.last_raw: int | None = None   # raw wait status of the last job waited for
+        self.control = None                # JobControl while the shell controls jobs
+        self.members: dict[int, list] = {} # leader -> every pid of a process-group job
+        self.stopped: dict[int, int] = {}  # leader -> the signal that stopped it
+        self.recent: list = []             # job leaders, least recently touched first
+        self.raws: dict[int, int] = {}     # leader -> raw status of a finished group job
 
-    def add(self, pid: int, procsub: bool = False, text: str = "") -> None:
+    def add(self, pid: int, procsub: bool = False, text: str = "", members=None) -> None:
         self.children[pid] = None
         if procsub:
             self.procsubs.add(pid)
         else:
             self.numbers[pid] = max(self.numbers.values(), default=0) + 1
             self.texts[pid] = text
+            if members is not None:
+                self.members[pid] = dict.fromkeys(members)
+            self.touch(pid)
+
+    def touch(self, pid: int) -> None:
+        """`pid`'s job becomes the most recent one (for %+ and %-)."""
+        if pid in self.recent:
+            self.recent.remove(pid)
+        self.recent.append(pid)
+
+    def marked(self) -> tuple:
+        """(current, previous) jobs as bash picks them: stopped jobs first, then the
+        most recently started or touched."""
+        jobs = self.job_pids()
+        if self.control is None and not self.stopped:
+            return (jobs[-1] if jobs else None, jobs[-2] if len(jobs) > 1 else None)
+        rank = {pid: i for i, pid in enumerate(self.recent)}
+        order = sorted(jobs, key=lambda p: (p in self.stopped, rank.get(p, -1), p),
+                       reverse=True)
+        return (order[0] if order else None, order[1] if len(order) > 1 else None)
 
     def job_pids(self) -> list:
         """Background jobs (not process substitutions), oldest first."""
@@ -82,10 +109,11 @@ class Jobs:
         if not jobs:
             return None
         body = spec[1:]
+        current, previous = self.marked()
         if body in ("", "%", "+"):
-            return jobs[-1]
+            return current
         if body == "-":
-            return jobs[-2] if len(jobs) > 1 else jobs[-1]
+            return previous if previous is not None else current
         if body.isdigit():
             for pid in jobs:
                 if self.numbers[pid] == int(body):
@@ -103,6 +131,22 @@ class Jobs:
         self.procsubs.discard(pid)
         self.numbers.pop(pid, None)
         self.texts.pop(pid, None)
+        self.members.pop(pid, None)
+        self.stopped.pop(pid, None)
+        self.raws.pop(pid, None)
+        if pid in self.recent:
+            self.recent.remove(pid)
+
+    def signal(self, pid: int, sig: int) -> None:
+        """`kill` of a job: its whole process group when it has one; a stopped job is
+        continued as well so that it can act on the signal, as bash does."""
+        import signal as _signal
+        if pid in self.members:
+            os.killpg(pid, sig)
+            if pid in self.stopped and sig not in (_signal.SIGKILL, _signal.SIGCONT):
+                os.killpg(pid, _signal.SIGCONT)
+        else:
+            os.kill(pid, sig)
 
     def knows(self, pid: int) -> bool:
         return pid in self.children
@@ -112,7 +156,14 @@ class Jobs:
         if pid in self.inherited:
             return 127
         status = self.children.get(pid)
-        if status is None:
+        if status is None and pid in self.members:
+            raw = None
+            for member, raw in self.members[pid].items():
+                if raw is None:
+                    raw = wait_pid_raw(member)
+            self.last_raw = raw
+            status = 127 if raw is None else decode_status(raw)
+        elif status is None:
             raw = wait_pid_raw(pid)
             self.last_raw = raw
             status = 127 if raw is None else decode_status(raw)
@@ -155,6 +206,9 @@ class Jobs:
         for pid, status in list(self.children.items()):
             if status is not None or pid in self.inherited:
                 continue
+            if pid in self.members:
+                self._reap_group(pid)
+                continue
             try:
                 done, raw = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
@@ -163,6 +217,34 @@ class Jobs:
             if done:
                 self.children[pid] = decode_status(raw)
 
+    def _reap_group(self, leader: int) -> None:
+        """A process-group job: note stops and continues; it is finished (with its
+        last process's status) once every process is."""
+        group = self.members[leader]
+        flags = os.WNOHANG | os.WUNTRACED | os.WCONTINUED
+        for pid, raw in group.items():
+            if raw is not None:
+                continue
+            try:
+                done, raw = os.waitpid(pid, flags)
+            except ChildProcessError:
+                done, raw = pid, 0
+            if not done:
+                continue
+            if os.WIFSTOPPED(raw):
+                if leader not in self.stopped:
+                    self.touch(leader)
+                self.stopped[leader] = os.WSTOPSIG(raw)
+            elif os.WIFCONTINUED(raw):
+                self.stopped.pop(leader, None)
+            else:
+                group[pid] = raw
+        if all(raw is not None for raw in group.values()):
+            last = list(group.values())[-1]
+            self.raws[leader] = last
+            self.children[leader] = decode_status(last)
+            self.stopped.pop(leader, None)
+
     def forget_all(self) -> None:
         """In a new subshell: the parent's children are not ours to wait for, but
         `jobs` still lists them, as in bash."""
@@ -170,3 +252,4 @@ class Jobs:
             self.children.pop(pid, None)
         self.procsubs.clear()
         self.inherited = set(self.children)
+        self.control = None   # a subshell runs without job control
