@@ -15,12 +15,12 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "unset"})
 
 _MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "completion",
-            "misc", "history")
+            "misc", "history", "jobs_builtins")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
     ("core", (":", "alias", "builtin", "command", "disown", "false", "getopts", "hash",
-              "jobs", "kill", "times", "true", "type", "ulimit", "umask", "unalias")),
+              "kill", "times", "true", "type", "ulimit", "umask", "unalias")),
     ("io", ("echo", "printf", "read")),
     ("vars", ("declare", "export", "let", "local", "readonly", "set", "shift", "shopt",
               "typeset", "unset")),
@@ -33,6 +33,7 @@ _HOME = {name: mod for mod, names in (
     ("completion", ("compgen", "complete", "compopt")),
     ("misc", ("caller", "enable")),
     ("history", ("history",)),
+    ("jobs_builtins", ("bg", "fg", "jobs", "suspend")),
 ) for name in names}
 _loaded = False
 

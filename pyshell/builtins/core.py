@@ -554,58 +554,7 @@ def builtin_builtin(sh, argv) -> int:
     return sh.call_builtin(fn, args)
 
 
-# ------------------------------------------------------------------- jobs kill
-
-@builtin("jobs")
-def jobs_builtin(sh, argv) -> int:
-    jobs = sh.jobs
-    args = argv[1:]
-    pids_only = long = False
-    while args and args[0].startswith("-") and len(args[0]) > 1:
-        arg = args.pop(0)
-        if arg == "--":
-            break
-        for letter in arg[1:]:
-            if letter == "p":
-                pids_only = True
-            elif letter == "l":
-                long = True
-            elif letter in "nrs":
-                pass
-            else:
-                sh.error(f"jobs: -{letter}: invalid option")
-                sh.write(2, "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command "
-                            "[args]\n")
-                return 2
-    jobs.reap()
-    pids = jobs.job_pids()
-    if args:
-        chosen = []
-        for spec in args:
-            pid = jobs.pid_of(spec) if spec.startswith("%") else \
-                (int(spec) if spec.isdigit() and int(spec) in pids else None)
-            if pid is None:
-                sh.error(f"jobs: {spec}: no such job")
-                return 1
-            chosen.append(pid)
-        pids = chosen
-    out = []
-    current = jobs.job_pids()
-    for pid in pids:
-        if pids_only:
-            out.append(f"{pid}\n")
-            continue
-        status = jobs.children.get(pid)
-        state = "Running" if status is None else ("Done" if status == 0 else f"Exit {status}")
-        mark = "+" if current and pid == current[-1] else \
-            "-" if len(current) > 1 and pid == current[-2] else " "
-        middle = f" {pid} " if long else "  "
-        out.append(f"[{jobs.numbers[pid]}]{mark}{middle}{state:<24}{jobs.texts[pid]}\n")
-        if status is not None:
-            jobs.forget(pid)
-    sh.write(1, "".join(out))
-    return 0
-
+# ------------------------------------------------------------------------ kill
 
 def _signal_number(spec: str):
     from pyshell.builtins.flow import _normalize_signal
@@ -693,7 +642,10 @@ def kill_builtin(sh, argv) -> int:
                 status = 1
                 continue
         try:
-            os.kill(pid, sig)
+            if target.startswith("%"):
+                sh.jobs.signal(pid, sig)   # a job's whole process group
+            else:
+                os.kill(pid, sig)
         except ProcessLookupError:
             sh.error(f"kill: ({pid}) - No such process")
             status = 1
