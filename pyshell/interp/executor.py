@@ -437,8 +437,14 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         if self.exec_last is node and node is not None and not self.traps:
             self._exec_in_place(path, argv, env)
         launch, LaunchRequest = _launcher()
+        jc = self.jobs.control   # job control: the program is a job of its own
+        if jc is not None and not jc.on(self):
+            jc = None
         try:
-            pid = launch(LaunchRequest(path, argv, env))
+            if jc is not None:
+                pid = jc.launch(launch, LaunchRequest(path, argv, env), async_)
+            else:
+                pid = launch(LaunchRequest(path, argv, env))
         except OSError as exc:
             if exc.errno == 2 and "/" not in name and name in self.hash.table:
                 # the remembered location went away: search PATH again, as bash does
@@ -447,7 +453,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             return self.exec_failure(exc, name, path, argv, env)
         if async_:
             return Started(pid)
-        raw = wait_pid_raw(pid)
+        if jc is not None:
+            raw = jc.wait_foreground(self, [pid], jc.text_of(node, argv))[0]
+        else:
+            raw = wait_pid_raw(pid)
         if raw is None:
             return 127
         if os.WIFSIGNALED(raw):

@@ -47,6 +47,9 @@ class PipelineMixin:
         return status
 
     def _run_stages(self, node) -> list:
+        jc = self.jobs.control
+        if jc is not None and jc.on(self):
+            return jc.run_pipeline(self, node)   # every stage a child, in one group
         first = self._inprocess_candidate(node.commands[0])
         if first is not None and not (node.stderr_pipes and node.stderr_pipes[0]):
             return self._run_stages_with_builtin_head(node, first)

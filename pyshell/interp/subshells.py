@@ -22,6 +22,10 @@ class SubshellMixin:
 
     def exec_subshell(self, node) -> int:
         def run():
+            jc = self.jobs.control
+            if jc is not None and jc.on(self):   # a job: stopped and resumed as a whole
+                return jc.run_forked(self, lambda: self.fork(lambda: self.exec_seq(node.body)),
+                                     jc.text_of(node))
             if self._sandboxable(node.body):
                 status = self._subshell_in_place(node.body)
                 if status is not None:
@@ -170,10 +174,14 @@ class SubshellMixin:
         pid = os.fork()
         if pid:
             gc.unfreeze()
+            if self.jobs.control is not None:
+                self.jobs.control.forked(pid)
             return pid
         status = 1
         try:
             try:
+                if self.jobs.control is not None:
+                    self.jobs.control.in_child()
                 for src, dst in moves:
                     if src != dst:
                         os.dup2(src, dst)
@@ -248,6 +256,9 @@ class SubshellMixin:
         self.pending_signals = []
 
     def run_background(self, cmd) -> int:
+        jc = self.jobs.control
+        if jc is not None and jc.on(self):
+            return jc.run_background(self, cmd)
         devnull = os.open("/dev/null", os.O_RDONLY)
         try:
             started = self.start_async(cmd, [(devnull, 0)], [])
