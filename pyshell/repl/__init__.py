@@ -3,8 +3,9 @@ completion through GNU readline, the command history (HISTFILE, history expansio
 `history` builtin), startup files, and bash's interactive error handling (errors never
 end the session; `exit` or end of input do).
 
-Job control (`fg`, `bg`, Ctrl-Z) is not implemented yet: commands run in the shell's
-process group, as in `bash +m`.
+On a terminal the shell controls jobs (pyshell/interp/jobcontrol.py): Ctrl-Z stops the
+foreground job, `fg`, `bg` and `jobs` work on the jobs table, finished jobs are reported
+before the next prompt.
 
 Entry point: `run(shell, rcfiles)` with a pyshell.shell.Shell.
 """
@@ -61,6 +62,7 @@ class Repl:
     # ---------------------------------------------------------------- running
     def run(self, rcfiles) -> int:
         self._install_signals()
+        self._start_job_control()
         for path in rcfiles:
             if os.path.isfile(path):
                 self._run_guarded(lambda path=path: self.interp.source_file(path))
@@ -77,16 +79,31 @@ class Repl:
 
     def _loop(self) -> int:
         st = self.state
+        warned = False   # bash refuses to exit once when there are stopped jobs
         while True:
             text = self._read_command()
             if text is None:
                 write_stderr("exit\n")
+                if self._stopped_jobs_hold(warned):
+                    warned = True
+                    continue
+                self._hang_up_jobs()
                 return st.last_status
-            self._run_text(text)
+            try:
+                self._run_text(text)
+            except ExitShell:
+                if not self._stopped_jobs_hold(warned, announce_exit=True):
+                    self._hang_up_jobs()
+                    raise
+                st.last_status = 1   # the `exit` that did not exit failed
+                warned = True
+                continue
+            warned = False
 
     def _read_command(self) -> str | None:
         """Lines up to a complete command (PS2 for the continuation lines), after
         history expansion; the command enters the history. None at end of input."""
+        self._notify_jobs()
         self._prompt_command()
         lines: list = []
         while True:
@@ -238,6 +255,31 @@ class Repl:
     def _save_history(self) -> None:
         if "history" in self.state.options:
             self.history.write(append_new="histappend" in self.state.shopts)
+
+    # ----------------------------------------------------------- job control
+    def _start_job_control(self) -> None:
+        from pyshell.interp import jobcontrol
+        control = jobcontrol.start(self._name(), interactive=True)
+        self.interp.jobs.control = control
+        self.state.set_option("monitor", control is not None)
+
+    def _notify_jobs(self) -> None:
+        control = self.interp.jobs.control
+        if control is not None:
+            control.notify(self.interp)
+
+    def _stopped_jobs_hold(self, warned: bool, announce_exit: bool = False) -> bool:
+        """True when the shell stays: stopped jobs, and no warning just before."""
+        control = self.interp.jobs.control
+        if warned or control is None or not control.has_stopped(self.interp):
+            return False
+        write_stderr(("exit\n" if announce_exit else "") + "There are stopped jobs.\n")
+        return True
+
+    def _hang_up_jobs(self) -> None:
+        control = self.interp.jobs.control
+        if control is not None:
+            control.hang_up(self.interp)
 
     # ---------------------------------------------------------------- signals
     def _install_signals(self) -> None:

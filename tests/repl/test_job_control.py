@@ -1,0 +1,57 @@
+"""Job control on a terminal: the same keys (Ctrl-Z, Ctrl-C, fg, bg, jobs, kill %N, exit
+with stopped jobs) are typed into `bash -i` and `pywarmsh -i`, each on a pseudo-terminal
+of its own, and the screens must match once process ids are replaced by a placeholder.
+
+Waits for a program to be running use `settle` (the program's own output does not tell
+when it started); every check of the outcome waits for the next prompt."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.differential.runner import shell_under_test
+from tests.repl.test_terminal import BASH, _play
+
+_PID = re.compile(r"^(\[\d+\]) \d+(\r?)$", re.M)
+
+SESSIONS = {
+    "stop_then_fg_then_interrupt": [
+        ("echo $-\r",), ("sleep 30\r", False, 0.5), ("\x1a",), ("echo $?\r",),
+        ("jobs\r",), ("fg\r", False, 0.5), ("\x03",), ("echo $?\r",), ("jobs\r",),
+        ("\x04", False)],
+    "stopped_pipeline": [
+        ("sleep 30 | cat\r", False, 0.5), ("\x1a",), ("echo $?\r",), ("fg %1\r", False, 0.5),
+        ("\x03",), ("echo $? ${PIPESTATUS[@]}\r",), ("\x04", False)],
+    "subshell_job_bg_and_kill": [
+        ("( sleep 30 )\r", False, 0.5), ("\x1a",), ("jobs\r",), ("bg %1\r",), ("bg\r",),
+        ("fg %3\r",), ("kill %1; sleep 0.3\r",), ("fg\r",), ("\x04", False)],
+    "stopped_reader_killed": [
+        ("cat\r", False, 0.5), ("\x1a",), ("jobs %cat\r",), ("kill -9 %1; sleep 0.3\r",),
+        ("jobs\r",), ("\x04", False)],
+    "background_done_notice": [
+        ("sleep 0.2 &\r",), ("sleep 0.8\r",), ("jobs\r",),
+        ("sh -c 'sleep 0.2; exit 3' &\r",), ("sleep 0.8\r",),
+        ("\x04", False)],
+    "exit_with_stopped_jobs": [
+        ("sleep 30\r", False, 0.5), ("\x1a",), ("exit\r",), ("echo $?\r",), ("exit\r",),
+        ("exit 4\r", False)],
+    "foreground_reader_gets_terminal": [
+        ("cat\r", False, 0.5), ("typed line\r", False, 0.3), ("\x04",), ("echo $?\r",),
+        ("\x04", False)],
+}
+
+
+def _screen(result: tuple) -> tuple:
+    status, screen = result
+    return status, _PID.sub(r"\1 PID\2", screen)
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed: no oracle")
+@pytest.mark.parametrize("name", sorted(SESSIONS))
+def test_job_control_session_matches_bash(name):
+    sut = shell_under_test()
+    expected = _screen(_play([BASH], SESSIONS[name]))
+    actual = _screen(_play(list(sut.argv), SESSIONS[name], sut.extra_env))
+    assert "Traceback" not in actual[1] and "internal error" not in actual[1], actual[1]
+    assert actual == expected
