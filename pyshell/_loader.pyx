@@ -603,8 +603,23 @@ def identities_current(list packed):
     return True
 
 
+# The last environment loader_env() looked at (a copy) and its answer.
+cdef dict _le_last = None
+cdef tuple _le_result = ()
+
+
 def loader_env(dict env):
     """The variables ld.so and malloc read once at start-up, as a sorted tuple."""
+    global _le_last, _le_result
+    if _le_last is not None and env == _le_last:
+        return _le_result
+    cdef tuple result = _scan_loader_env(env)
+    _le_last = dict(env)
+    _le_result = result
+    return result
+
+
+cdef tuple _scan_loader_env(dict env):
     cdef list found = None
     cdef str k
     for key, value in env.items():
@@ -626,9 +641,13 @@ def fd_plan(list actions):
     then `actions` ((child_fd, parent_fd) dup2s; parent_fd < 0 closes child_fd) in order.
     Returns (fdmap, srcs): [(child_fd, index into srcs)], the distinct shell fds to pass.
     """
+    cdef list inherited = inheritable_fds()
+    cdef Py_ssize_t n
+    if not actions:             # a plain command: every inheritable fd as it is
+        return [(inherited[n], n) for n in range(len(inherited))], inherited
     cdef dict table = {}
     cdef set closed = None
-    for fd in inheritable_fds():
+    for fd in inherited:
         table[fd] = fd
     for child_fd, parent_fd in actions:
         if parent_fd < 0:
