@@ -63,13 +63,16 @@ class Repl:
     def run(self, rcfiles) -> int:
         self._install_signals()
         self._start_job_control()
-        for path in rcfiles:
-            if os.path.isfile(path):
-                self._run_guarded(lambda path=path: self.interp.source_file(path))
-        self.history.read()
-        if self.lines.readline is not None:
-            self.lines.load_history(self.history.entries)
         try:
+            for path in rcfiles:
+                if os.path.isfile(path):
+                    self._run_guarded(lambda path=path: self.interp.source_file(path))
+        except ExitShell as exc:
+            return exc.status   # `exit` in a startup file: quietly, as bash
+        try:
+            self.history.read()
+            if self.lines.readline is not None:
+                self.lines.load_history(self.history.entries)
             status = self._loop()
         except ExitShell as exc:
             write_stderr("exit\n")
