@@ -135,6 +135,10 @@ class Repl:
                 if changed:
                     write_stderr(expanded + "\n")
                     line = expanded + "\n"
+                if self.history.print_only:
+                    self.history.add(expanded)
+                    lines = []
+                    continue
             lines.append(line)
             text = "".join(lines)
             if not self._incomplete(text):

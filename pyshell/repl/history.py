@@ -34,6 +34,7 @@ class History:
         self.file_lines = 0     # lines of HISTFILE read so far (history -n)
         self.size = _int_var(state, "HISTSIZE", 500)
         self.on_add = None      # callback(entry), e.g. to mirror into readline
+        self.print_only = False  # the last expansion had :p
 
     # ------------------------------------------------------------------ the list
     @property
@@ -163,12 +164,17 @@ class History:
     # ---------------------------------------------------------------- expansion
     def expand(self, line: str) -> tuple:
         """History expansion of one input line: (text, changed). Raises HistoryError."""
+        self.print_only = False
         if "!" not in line and not line.startswith("^"):
             return line, False
         return _Expansion(self, line).run()
 
 
 _WORD_RE = re.compile(r"""(?:[^\s'"\\]|\\.|'[^']*'|"(?:[^"\\]|\\.)*")+""")
+
+
+def _single_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _split_words(text: str) -> list:
@@ -266,6 +272,7 @@ class _Expansion:
         raise HistoryError(f"{line[start:end]}: event not found")
 
     def _words(self, event: str, line: str, i: int, start: int) -> tuple:
+        start = i   # bash names the word designator in its errors
         words = _split_words(event)
         last = len(words) - 1
         if line[i] == ":":
@@ -307,8 +314,13 @@ class _Expansion:
         if c == "e":
             head, dot, tail = text.rpartition(".")
             return (dot + tail if dot and "/" not in tail else ""), i
-        if c in "pqx":
-            return text, i   # :p prints only; :q/:x quoting is not applied here
+        if c == "q":
+            return _single_quote(text), i
+        if c == "x":
+            return " ".join(_single_quote(w) for w in re.split(r"[ \t\n]", text)), i
+        if c == "p":
+            self.history.print_only = True   # the line is shown and stored, not run
+            return text, i
         global_ = False
         if c == "g":
             global_ = True
