@@ -32,7 +32,7 @@ _HOME = {name: mod for mod, names in (
     ("dirstack", ("dirs", "popd", "pushd")),
     ("completion", ("compgen", "complete", "compopt")),
     ("misc", ("caller", "enable")),
-    ("history", ("history",)),
+    ("history", ("fc", "history")),
     ("jobs_builtins", ("bg", "fg", "jobs", "suspend")),
 ) for name in names}
 _loaded = False
