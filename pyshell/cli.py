@@ -199,6 +199,7 @@ def _startup_files(shell, opts) -> list:
     system and the user's bashrc (or --rcfile FILE); none with --norc / --noprofile."""
     home = shell.state.get("HOME") or ""
     if opts["login"] or (sys.argv[0] or "").startswith("-"):
+        shell.state.login_shell = True
         if opts["noprofile"]:
             return []
         files = ["/etc/profile"]

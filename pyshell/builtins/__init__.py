@@ -15,7 +15,7 @@ SPECIAL = frozenset({":", ".", "break", "continue", "eval", "exec", "exit", "exp
                      "unset"})
 
 _MODULES = ("core", "io", "vars", "dirs", "test", "flow", "arrays", "dirstack", "completion",
-            "misc", "history", "jobs_builtins")
+            "misc", "history", "jobs_builtins", "session")
 # The module that registers each builtin, so that looking one up imports only that
 # module (tests/unit/test_builtin_registry.py checks it against the registrations).
 _HOME = {name: mod for mod, names in (
@@ -33,6 +33,7 @@ _HOME = {name: mod for mod, names in (
     ("completion", ("compgen", "complete", "compopt")),
     ("misc", ("caller", "enable")),
     ("history", ("fc", "history")),
+    ("session", ("logout",)),
     ("jobs_builtins", ("bg", "fg", "jobs", "suspend")),
 ) for name in names}
 _loaded = False

@@ -75,7 +75,8 @@ class Repl:
                 self.lines.load_history(self.history.entries)
             status = self._loop()
         except ExitShell as exc:
-            write_stderr("exit\n")
+            if not getattr(exc, "quiet", False):
+                write_stderr(self._goodbye())
             status = exc.status
         self._save_history()
         return status
@@ -86,7 +87,7 @@ class Repl:
         while True:
             text = self._read_command()
             if text is None:
-                write_stderr("exit\n")
+                write_stderr(self._goodbye())
                 if self._stopped_jobs_hold(warned):
                     warned = True
                     continue
@@ -238,6 +239,10 @@ class Repl:
                 self._run_guarded(lambda code=code: self.interp.eval_string(
                     code, name="PROMPT_COMMAND"))
         st.last_status = saved
+
+    def _goodbye(self) -> str:
+        """What bash prints when the session ends: `logout` for a login shell."""
+        return "logout\n" if getattr(self.state, "login_shell", False) else "exit\n"
 
     def _name(self) -> str:
         from pyshell.errors import SHELL_NAME

@@ -22,6 +22,8 @@ SUT = shell_under_test()
 def test_interactive_case(case):
     expected = run_case(ORACLE, case)
     actual = run_case(SUT, case)
+    # the default prompt (\s-\v\$ ) names the shell
+    actual.stderr = actual.stderr.replace("pywarmsh-5.2", "bash-5.2")
     assert not actual.has_traceback(), describe(case, expected, actual, SUT)
     assert not actual.timed_out, describe(case, expected, actual, SUT)
     same = (expected.status, expected.stdout) == (actual.status, actual.stdout)
