@@ -32,6 +32,7 @@ class _LineSource:
         # offset can be put back, or where everything is read anyway
         self.blocksize = 65536 if self.seekable or not exact else 1
         self.buf = b""
+        self.pos = 0  # buf[pos:] is not taken yet
         self.eof = False
 
     def _fill(self) -> bool:
@@ -43,29 +44,47 @@ class _LineSource:
             if not data:
                 self.eof = True
                 return False
-            self.buf += data
+            self.buf = self.buf[self.pos:] + data if self.pos else self.buf + data
+            self.pos = 0
             return True
 
     def next_line(self) -> bytes | None:
-        start = 0
+        start = self.pos
         while True:
             idx = self.buf.find(self.delim, start)
             if idx >= 0:
-                line, self.buf = self.buf[:idx + 1], self.buf[idx + 1:]
+                line = self.buf[self.pos:idx + 1]
+                self.pos = idx + 1
                 return line
-            start = len(self.buf)
+            start = len(self.buf) - self.pos
             if self.eof or not self._fill():
-                line, self.buf = self.buf, b""
+                line = self.buf[self.pos:]
+                self.buf, self.pos = b"", 0
                 return line or None
+
+    def rest(self) -> bytes:
+        """Everything up to the end of the input."""
+        chunks = [self.buf[self.pos:]]
+        while not self.eof:
+            try:
+                data = os.read(self.fd, 65536)
+            except InterruptedError:
+                continue
+            if not data:
+                break
+            chunks.append(data)
+        self.buf, self.pos, self.eof = b"", 0, True
+        return b"".join(chunks)
 
     def sync(self) -> None:
         """Give back what was read past the last line taken (regular files only)."""
-        if self.buf and self.seekable:
+        left = len(self.buf) - self.pos
+        if left and self.seekable:
             try:
-                os.lseek(self.fd, -len(self.buf), os.SEEK_CUR)
+                os.lseek(self.fd, -left, os.SEEK_CUR)
             except OSError:
                 pass
-            self.buf = b""
+            self.buf, self.pos = b"", 0
 
 
 def _target_array(sh, name: str, array: str):
@@ -172,6 +191,9 @@ def _read_lines(sh, array, fd, delim, count, origin, skip, clear, chop, callback
         for _ in range(skip):
             if source.next_line() is None:
                 break
+        if not count and callback is None:
+            _store(state, array, origin, _all_elements(source.rest(), delim, chop))
+            return 0
         index = origin
         taken = 0
         while True:
@@ -191,3 +213,36 @@ def _read_lines(sh, array, fd, delim, count, origin, skip, clear, chop, callback
     finally:
         source.sync()
     return 0
+
+
+def _all_elements(data: bytes, delim: bytes, chop: bool) -> list:
+    """Every line of `data` as array elements (what _element gives, for all at once)."""
+    if not data:
+        return []
+    if delim[0] >= 0x80:  # not a character of its own once decoded: line by line
+        pieces = data.split(delim)
+        last = pieces.pop()
+        out = [_element(p + delim, delim, chop) for p in pieces]
+        return out + [_element(last, delim, chop)] if last else out
+    text = data.decode("utf-8", "surrogateescape")
+    d = delim.decode()
+    pieces = text.split(d)
+    last = pieces.pop()
+    if not chop:
+        pieces = [p + d for p in pieces]
+    if last:
+        pieces.append(last)
+    if "\0" in text:
+        pieces = [p.split("\0", 1)[0] if "\0" in p else p for p in pieces]
+    return pieces
+
+
+def _store(state, array: str, origin: int, elements: list) -> None:
+    from pyshell.interp.state import Var
+    var = state.lookup(array)
+    if type(var) is Var and var.attrs in ("a", "") and isinstance(var.value, dict):
+        # a plain indexed array: no conversion to apply to the values
+        var.value.update(zip(range(origin, origin + len(elements)), elements))
+        return
+    for index, line in enumerate(elements, origin):
+        state.set_element(array, index, line)
