@@ -31,7 +31,7 @@ _HOME = {name: mod for mod, names in (
     ("arrays", ("mapfile", "readarray")),
     ("dirstack", ("dirs", "popd", "pushd")),
     ("completion", ("compgen", "complete", "compopt")),
-    ("misc", ("caller", "enable")),
+    ("misc", ("caller", "enable", "help")),
     ("history", ("fc", "history")),
     ("session", ("logout",)),
     ("jobs_builtins", ("bg", "fg", "jobs", "suspend")),

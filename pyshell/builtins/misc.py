@@ -1,4 +1,4 @@
-"""caller and enable."""
+"""caller, enable and help."""
 from __future__ import annotations
 
 from pyshell.builtins import builtin
@@ -90,3 +90,51 @@ def enable(sh, argv) -> int:
             DISABLED.pop(name, None)
             BUILTINS[name] = fn
     return status
+
+
+# ----------------------------------------------------------------------- help
+
+_HELP_USAGE = "help [-dms] [pattern ...]"
+
+
+def _help_matches(pattern: str, topics) -> list:
+    """bash's choice: a topic named exactly `pattern`, else every topic it starts or
+    (as a glob) matches."""
+    from pyshell.interp.pattern import match
+    exact = [entry for entry in topics if entry[0] == pattern]
+    if exact:
+        return exact
+    return [entry for entry in topics
+            if entry[0].startswith(pattern) or match(pattern, entry[0], extglob=True)]
+
+
+@builtin("help")
+def help_builtin(sh, argv) -> int:
+    from pyshell.builtins.help_topics import TOPICS
+    from pyshell.builtins.options import getopt
+    from pyshell.interp.pattern import has_glob
+    parsed = getopt(sh, "help", argv, "dms", _HELP_USAGE)
+    if parsed is None:
+        return 2
+    opts, patterns = parsed
+    letters = {letter for letter, _ in opts}
+    if not patterns or letters != {"s"}:
+        # only the synopses are available: no full texts, descriptions or man pages
+        sh.error("help: only `help -s pattern' is supported")
+        return 1
+    out = []
+    if has_glob(patterns[0], True):
+        plural = "s" if len(patterns) > 1 else ""
+        out.append(f"Shell commands matching keyword{plural} `{', '.join(patterns)}'\n\n")
+    found = False
+    for pattern in patterns:
+        for name, synopsis in _help_matches(pattern, TOPICS):
+            found = True
+            out.append(f"{name}: {synopsis}\n")
+    if not found:
+        last = patterns[-1]
+        sh.error(f"help: no help topics match `{last}'.  Try `help help' or `man -k {last}' "
+                 f"or `info {last}'.")
+        return 1
+    sh.write(1, "".join(out))
+    return 0
