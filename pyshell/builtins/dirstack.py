@@ -209,3 +209,18 @@ def dirs(sh, argv) -> int:
         lines = [show(e) for e in entries]
     sh.write(1, ("\n" if numbered or per_line else " ").join(lines) + "\n")
     return 0
+
+
+def stack_entry(state, text: str) -> str | None:
+    """The directory `~N`, `~+N` or `~-N` names (text is what follows the `~`), as
+    in bash: entry 0 is $PWD; None when it is not such a name or out of range."""
+    sign = text[:1] if text[:1] in ("+", "-") else ""
+    digits = text[len(sign):]
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    number = int(digits)
+    stack = state.dirstack
+    index = len(stack) - number if sign == "-" else number
+    if not 0 <= index <= len(stack):
+        return None
+    return state.get("PWD") if index == 0 else stack[index - 1]
