@@ -373,6 +373,11 @@ class Expander:
         if user == "-":
             v = state.get("OLDPWD")
             return v if v is not None else "~-"
+        if user[0] in "+-0123456789":  # ~N, ~+N, ~-N: pushd's directory stack
+            from pyshell.builtins.dirstack import stack_entry
+            entry = stack_entry(state, user)
+            if entry is not None:
+                return entry
         import pwd
         try:
             return pwd.getpwnam(user).pw_dir
