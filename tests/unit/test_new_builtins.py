@@ -1,10 +1,13 @@
-"""Helpers of the newer builtins: option parsing and mapfile's line reader."""
+"""Helpers of the newer builtins: option parsing, mapfile's line reader, compgen's word
+lists, filters and spec order, and the computed arrays (DIRSTACK, FUNCNAME, BASH_LINENO)."""
 import os
 
 import pytest
 
 from fakesh import FakeSh
 from pyshell.builtins.arrays import _LineSource
+from pyshell.builtins.completion import _filtered, _listing_order, _split_wordlist
+from pyshell.builtins.computed_arrays import install
 from pyshell.builtins.options import getopt, legal_number, parse
 
 
@@ -84,3 +87,60 @@ def test_line_source_last_line_without_delimiter(tmp_path):
         assert _lines(_LineSource(r, b"\0", exact=False)) == [b"x\0", b"y\0", b"z"]
     finally:
         os.close(r)
+
+
+# ------------------------------------------------------------- completion helpers
+
+@pytest.mark.parametrize("text,ifs,words", [
+    ("a b  c", " \t\n", ["a", "b", "c"]),
+    ("one 'two three'", " ", ["one", "'two three'"]),
+    ('x "a b" $(echo p q) ${v:- z}', " ", ["x", '"a b"', "$(echo p q)", "${v:- z}"]),
+    ("a:b c:d", ":", ["a", "b c", "d"]),
+    ("a\\ b c", " ", ["a\\ b", "c"]),
+    ("it\"s x", " ", ['it"s x']),
+])
+def test_wordlist_splits_outside_quotes_and_substitutions(text, ifs, words):
+    assert _split_wordlist(text, ifs) == words
+
+
+def test_filter_pattern_ampersand_and_negation():
+    sh = FakeSh()
+    words = ["ab", "&b", "xb"]
+    assert _filtered(sh, words, "&b", "a") == ["&b", "xb"]
+    assert _filtered(sh, words, "\\&b", "a") == ["ab", "xb"]
+    assert _filtered(sh, words, "!x*", "") == ["xb"]
+
+
+def test_spec_listing_follows_bash_hash_buckets():
+    # bash's table: 512 buckets of FNV-1 hashes, newest first within a bucket
+    names = ["foo", "bar", "baz", "_InitialWorD_", "_DefaultCmD_", "_EmptycmD_", "z2", "z1",
+             "qux"]
+    assert _listing_order(names) == names
+
+
+def test_dirstack_array_reads_live_and_writes_existing_entries():
+    from pyshell.interp.state import State
+    state = State({"PWD": "/"})
+    install(state)
+    state.dirstack[:] = ["/a", "/b"]
+    assert state.get_array("DIRSTACK")[2] == "/b"
+    state.set_element("DIRSTACK", 1, "/x")
+    state.set_element("DIRSTACK", 7, "/y")
+    state.set_element("DIRSTACK", 0, "/z")
+    assert state.dirstack == ["/x", "/b"]
+    state.set_array("DIRSTACK", {0: "p", 1: "q", 2: "r", 3: "s"})
+    assert state.dirstack == ["q", "r"]
+
+
+def test_call_stack_arrays():
+    from pyshell.interp.state import State
+    state = State({})
+    install(state)
+    assert state.get_array("FUNCNAME") is None
+    state.source_stack[:] = ["f.sh", "script"]
+    state.funcname[:] = ["f"]
+    state.call_frames[:] = [("f", 7)]
+    assert state.get_array("FUNCNAME") == {0: "f", 1: "main"}
+    assert state.get_array("BASH_LINENO") == {0: "7", 1: "0"}
+    state.set_element("BASH_LINENO", 0, "99")
+    assert state.get_array("BASH_LINENO")[0] == "7"
