@@ -180,3 +180,27 @@ def suspend_builtin(sh, argv) -> int:
     finally:
         signal.signal(signal.SIGTSTP, old)
     return 0
+
+
+# ----------------------------------------------------- `wait` under job control
+
+def warn_stopped(sh) -> None:
+    """`wait` without ids waits for running jobs only; bash names the stopped ones."""
+    jobs = sh.jobs
+    for pid in jobs.job_pids():
+        if pid in jobs.stopped:
+            sh.error(f"wait: warning: job {jobs.numbers[pid]}[{pid}] stopped")
+
+
+def wait_job(sh, spec: str) -> int:
+    """`wait %N`: the job's status; a stopped job is not waited for."""
+    jobs = sh.jobs
+    jobs.reap()
+    pid = _job_of(jobs, spec)
+    if pid is None:
+        sh.error(f"wait: {spec}: no such job")
+        return 127
+    if pid in jobs.stopped:
+        sh.error(f"warning: wait_for_job: job {jobs.numbers[pid]} is stopped")
+        return 128 + jobs.stopped[pid]
+    return jobs.wait(pid)

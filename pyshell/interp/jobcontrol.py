@@ -20,16 +20,13 @@ from pyshell.interp.jobs import decode_status
 _TTY_FD_FLOOR = 255   # where bash keeps its terminal fd, out of the way of user fds
 _JOB_SIGNALS = (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
 
-# bash's words for the state of a job in `jobs` and notifications
-_STOP_WORDS = {signal.SIGTSTP: "Stopped", signal.SIGSTOP: "Stopped (signal)",
-               signal.SIGTTIN: "Stopped (tty input)", signal.SIGTTOU: "Stopped (tty output)"}
 
 
 def state_word(jobs, pid: int) -> str:
     """A job's state as `jobs` shows it: Running, Stopped..., Done, Exit N, or the
     description of the signal that killed it."""
     if pid in jobs.stopped:
-        return _STOP_WORDS.get(jobs.stopped[pid], "Stopped")
+        return "Stopped"   # whatever the signal, unless in posix mode
     status = jobs.children.get(pid)
     if status is None:
         return "Running"
@@ -46,7 +43,7 @@ def job_line(jobs, pid: int, long: bool = False) -> str:
     mark = "+" if pid == current else "-" if pid == previous else " "
     middle = f" {pid:5d} " if long else "  "
     text = jobs.texts.get(pid, "")
-    if jobs.children.get(pid) is not None and text.endswith(" &"):
+    if (jobs.children.get(pid) is not None or pid in jobs.stopped) and text.endswith(" &"):
         text = text[:-2]
     return f"[{jobs.numbers[pid]}]{mark}{middle}{state_word(jobs, pid):<24}{text}\n"
 
@@ -288,12 +285,17 @@ class JobControl:
             return [raws[p] for p in pids]
         last = raws[pids[-1]]
         self.take_terminal(save_modes=last is not None and os.WIFEXITED(last))
-        if last is not None and os.WIFSIGNALED(last) \
-                and os.WTERMSIG(last) == signal.SIGINT:
-            write_stderr("\n")
         if known is not None:
             jobs.forget(known)
-        return [raws[p] for p in pids]
+        result = [raws[p] for p in pids]
+        if interp.interactive() and any(
+                raw is not None and os.WIFSIGNALED(raw) and os.WTERMSIG(raw) == signal.SIGINT
+                for raw in result):
+            # Ctrl-C killed the job: the shell acts as if interrupted too (a loop that
+            # runs it ends), as bash does
+            interp.state.pipestatus = [128 + signal.SIGINT]
+            raise KeyboardInterrupt
+        return result
 
     def _owns_terminal(self, pgid: int) -> bool:
         try:
@@ -377,14 +379,14 @@ class JobControl:
     def notify(self, interp) -> None:
         """Before a prompt: report jobs that finished or stopped since the last one."""
         jobs = interp.jobs
-        before = dict(jobs.stopped)
         jobs.reap()
         lines = []
         for pid in jobs.job_pids():
             if jobs.children.get(pid) is not None and pid in jobs.members:
                 lines.append(job_line(jobs, pid))
-            elif pid in jobs.stopped and before.get(pid) != jobs.stopped[pid]:
-                lines.append(job_line(jobs, pid))
+            elif pid in jobs.fresh_stops:
+                lines.append("\n" + job_line(jobs, pid))   # bash sets it off
+        jobs.fresh_stops.clear()
         for pid in jobs.job_pids():
             if jobs.children.get(pid) is not None and pid in jobs.members:
                 jobs.forget(pid)

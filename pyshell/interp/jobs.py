@@ -70,6 +70,7 @@ class Jobs:
         self.stopped: dict[int, int] = {}  # leader -> the signal that stopped it
         self.recent: list = []             # job leaders, least recently touched first
         self.raws: dict[int, int] = {}     # leader -> raw status of a finished group job
+        self.fresh_stops: set = set()      # jobs that stopped in the background, unreported
 
     def add(self, pid: int, procsub: bool = False, text: str = "", members=None) -> None:
         self.children[pid] = None
@@ -134,6 +135,7 @@ class Jobs:
         self.members.pop(pid, None)
         self.stopped.pop(pid, None)
         self.raws.pop(pid, None)
+        self.fresh_stops.discard(pid)
         if pid in self.recent:
             self.recent.remove(pid)
 
@@ -172,7 +174,8 @@ class Jobs:
 
     def wait_all(self) -> None:
         for pid in list(self.children):
-            if pid not in self.procsubs and pid not in self.inherited:
+            if pid not in self.procsubs and pid not in self.inherited \
+                    and pid not in self.stopped:
                 self.wait(pid)
 
     def wait_any(self) -> tuple[int, int] | None:
@@ -234,6 +237,7 @@ class Jobs:
             if os.WIFSTOPPED(raw):
                 if leader not in self.stopped:
                     self.touch(leader)
+                    self.fresh_stops.add(leader)
                 self.stopped[leader] = os.WSTOPSIG(raw)
             elif os.WIFCONTINUED(raw):
                 self.stopped.pop(leader, None)

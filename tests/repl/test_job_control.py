@@ -13,7 +13,7 @@ import pytest
 from tests.differential.runner import shell_under_test
 from tests.repl.test_terminal import BASH, _play
 
-_PID = re.compile(r"^(\[\d+\]) \d+(\r?)$", re.M)
+_PID = re.compile(r"^(\[\d+\]) \d+(\r?)$|(job \d+)\[\d+\]", re.M)
 
 SESSIONS = {
     "stop_then_fg_then_interrupt": [
@@ -33,6 +33,15 @@ SESSIONS = {
         ("sleep 0.2 &\r",), ("sleep 0.8\r",), ("jobs\r",),
         ("sh -c 'sleep 0.2; exit 3' &\r",), ("sleep 0.8\r",),
         ("\x04", False)],
+    "interrupt_ends_loop": [
+        ("while true; do sleep 5; done\r", False, 0.6), ("\x03",),
+        ("echo $? ${PIPESTATUS[@]}\r",),
+        ("for i in 1 2; do sleep 5 | cat; echo next; done\r", False, 0.6), ("\x03",),
+        ("echo $? ${PIPESTATUS[@]}\r",), ("\x04", False)],
+    "wait_and_stopped_jobs": [
+        ("sleep 30\r", False, 0.5), ("\x1a",), ("wait; echo $?\r",), ("wait %1; echo $?\r",),
+        ("sh -c 'sleep 0.3; exec cat' &\r",), ("sleep 0.8\r",), ("jobs\r",),
+        ("kill -9 %1 %2; sleep 0.3\r",), ("\x04", False)],
     "exit_with_stopped_jobs": [
         ("sleep 30\r", False, 0.5), ("\x1a",), ("exit\r",), ("echo $?\r",), ("exit\r",),
         ("exit 4\r", False)],
@@ -44,7 +53,7 @@ SESSIONS = {
 
 def _screen(result: tuple) -> tuple:
     status, screen = result
-    return status, _PID.sub(r"\1 PID\2", screen)
+    return status, _PID.sub(lambda m: f"{m[1]} PID{m[2]}" if m[1] else f"{m[3]}[PID]", screen)
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed: no oracle")
