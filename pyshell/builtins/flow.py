@@ -347,10 +347,17 @@ def _wait(sh, argv) -> int:
             sh.state.set(var, str(pid))
         return status
     if not args:
+        if jobs.control is not None:
+            from pyshell.builtins.jobs_builtins import warn_stopped
+            warn_stopped(sh)
         jobs.wait_all()
         return 0
     status = 0
     for spec in args:
+        if spec.startswith("%") and jobs.control is not None:
+            from pyshell.builtins.jobs_builtins import wait_job
+            status = wait_job(sh, spec)
+            continue
         if spec.startswith("%"):
             sh.error(f"wait: {spec}: no such job")
             status = 127
