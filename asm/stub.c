@@ -34,6 +34,7 @@ typedef unsigned char u8;
 #define SYS_brk 12
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
+#define SYS_rt_sigtimedwait 128
 #define SYS_pread64 17
 #define SYS_sendmsg 46
 #define SYS_recvmsg 47
@@ -759,7 +760,14 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
     reply(sock, sc0(SYS_getpid), 0, rq->seq);
     {
         i32 sent = READY_SENT;
-        sc3(SYS_write, ready_fd, &sent, sizeof sent);
+        if (sc3(SYS_write, ready_fd, &sent, sizeof sent) == -32 /* EPIPE */) {
+            /* The server died meanwhile: the write raised a SIGPIPE, pending while
+             * every signal is blocked, that would kill the program the moment its own
+             * mask is set. Nothing else can have raised one here: take it back. */
+            u64 pipe_set = 1UL << (13 - 1);
+            struct { i64 sec, nsec; } now = { 0, 0 };
+            sc4(SYS_rt_sigtimedwait, &pipe_set, 0, &now, 8);
+        }
     }
     /* Close every gap between the (sorted) targets, and everything above them. */
     u32 next = 0;
