@@ -53,6 +53,9 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.errexit_ignore = 0              # >0 inside conditions, && || lists, !
         self.loop_depth = 0
         self.func_depth = 0
+        self.current_command = None   # $BASH_COMMAND (see traps.py)
+        self.in_trap = 0
+        self.state.dynamic["BASH_COMMAND"] = self.bash_command
         self.source_depth = 0
         self.subshell_level = 0
         self.xtrace_depth = 1
@@ -221,6 +224,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def _run_simple(self, node, async_: bool):
         st = self.state
         st.lineno = node.line
+        if not self.in_trap:
+            self.current_command = node
+            if "DEBUG" in self.traps:
+                self.debug_trap(node)
         mark = len(self.procsub_fds)
         self.last_cmdsub_status = None
         last_arg = ""
@@ -554,6 +561,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         st = self.state
         self.func_depth -= 1
         del st.funcname[0]
+        st.lineno = st.call_frames[0][1]   # back on the calling line (ERR traps, $LINENO)
         del st.call_frames[0]
         del st.source_stack[0]
         self.function_sources.pop()
@@ -572,6 +580,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                     self.report(exc)
                     return 1
             return_trap = self.traps.get("RETURN")
+            if "DEBUG" in self.traps and "functrace" in st.options:
+                self.debug_trap(self.current_command)   # bash: once more at entry
             try:
                 status = self.execute(fdef.body)
             except ReturnFunc as ret:
@@ -704,9 +714,15 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             # bash shows the words as written, not their expansion
             words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
             traced = f"for {node.var} in {words}"
+        header = None
         self.loop_depth += 1
         try:
             for value in items:
+                if "DEBUG" in self.traps:
+                    if header is None:
+                        header = "for %s in %s" % (node.var, '"$@"' if node.words is None
+                                                   else " ".join(w.text for w in node.words))
+                    self.debug_trap(header)
                 if traced is not None:
                     self._trace_line(traced)
                 try:
@@ -720,6 +736,12 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         finally:
             self.loop_depth -= 1
         return status
+
+    def _arith_step(self, word) -> int | None:
+        """One expression of an arithmetic for, after the DEBUG trap."""
+        if "DEBUG" in self.traps:
+            self.debug_trap("((%s))" % (word.text.strip() if word is not None else ""))
+        return self._arith_or_true(word)
 
     def _arith_or_true(self, word, what: str = "((") -> int | None:
         """Evaluate an arithmetic Word; None after reporting an error."""
@@ -740,13 +762,13 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def _run_arith_for(self, node) -> int:
         st = self.state
         st.lineno = node.line
-        if node.init is not None and self._arith_or_true(node.init) is None:
+        if node.init is not None and self._arith_step(node.init) is None:
             return 1
         status = 0
         self.loop_depth += 1
         try:
             while True:
-                cond = self._arith_or_true(node.cond)
+                cond = self._arith_step(node.cond)
                 if cond is None:
                     return 1
                 if cond == 0:
@@ -754,7 +776,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 status, stop = self._loop_body(node.body)
                 if stop:
                     break
-                if node.step is not None and self._arith_or_true(node.step) is None:
+                if node.step is not None and self._arith_step(node.step) is None:
                     return 1
         finally:
             self.loop_depth -= 1
@@ -776,6 +798,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         st = self.state
         st.lineno = node.line
         exp = self.expander
+        if "DEBUG" in self.traps:
+            self.debug_trap(f"case {node.word.text} in ")
         subject = exp.word(node.word)
         if "xtrace" in st.options:
             self._trace_line(f"case {node.word.text} in")
@@ -822,6 +846,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def _run_arith_cmd(self, node) -> int:
         st = self.state
         st.lineno = node.line
+        if not self.in_trap:
+            self.current_command = node
+            if "DEBUG" in self.traps:
+                self.debug_trap(node)
         if "xtrace" in st.options:
             text = node.expr.text
             if _no_substitutions(node.expr.parts):
@@ -841,6 +869,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
 
     def _run_cond_cmd(self, node) -> int:
         self.state.lineno = node.line
+        if not self.in_trap:
+            self.current_command = node
+            if "DEBUG" in self.traps:
+                self.debug_trap(node)
         from pyshell.interp import cond
         try:
             return 0 if cond.evaluate(self, node) else 1

@@ -61,6 +61,10 @@ class PipelineMixin:
         as the first stage would be."""
         import signal
         self.state.lineno = first.line
+        if not self.in_trap:
+            self.current_command = first
+            if "DEBUG" in self.traps:
+                self.debug_trap(first)
         argv = None
         try:
             argv = self.expander.words(first.words)
