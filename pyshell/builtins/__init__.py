@@ -33,7 +33,7 @@ _HOME = {name: mod for mod, names in (
     ("completion", ("compgen", "complete", "compopt")),
     ("misc", ("caller", "enable", "help")),
     ("history", ("fc", "history")),
-    ("session", ("logout",)),
+    ("session", ("bind", "logout")),
     ("jobs_builtins", ("bg", "fg", "jobs", "suspend")),
 ) for name in names}
 _loaded = False

@@ -56,6 +56,7 @@ class Repl:
         self.lines = open_lines(self.completer)
         self.history.on_add = self.lines.add_history
         self.interp.history = self.history   # for the `history` builtin
+        self.interp.readline = self.lines.readline   # for `bind` (None: not editing)
         self.command_number = 1
         self.lineno = 0
 

@@ -51,6 +51,12 @@ class Completer:
                 self.matches[0] += "/" if value and os.path.isdir(value) else " "
         return self.matches[index] if index < len(self.matches) else None
 
+    def _starts(self, name: str, prefix: str) -> bool:
+        """readline's matching: `bind 'set completion-ignore-case on'` ignores case."""
+        if getattr(self.interp, "completion_ignore_case", False):
+            return name.casefold().startswith(prefix.casefold())
+        return name.startswith(prefix)
+
     def candidates(self, line: str, begin: int, text: str) -> list:
         before = line[:begin]
         programmed = self._programmable(line, begin, text)
@@ -91,17 +97,17 @@ class Completer:
     def _commands(self, text: str) -> list:
         from pyshell.builtins import names as builtin_names
         state = self.interp.state
-        found = {a for a in state.aliases if a.startswith(text)}
-        found.update(k for k in KEYWORDS if k.startswith(text))
-        found.update(f for f in state.functions if f.startswith(text))
-        found.update(b for b in builtin_names() if b.startswith(text))
+        found = {a for a in state.aliases if self._starts(a, text)}
+        found.update(k for k in KEYWORDS if self._starts(k, text))
+        found.update(f for f in state.functions if self._starts(f, text))
+        found.update(b for b in builtin_names() if self._starts(b, text))
         for directory in (state.get("PATH") or "").split(":"):
             try:
                 entries = os.listdir(directory or ".")
             except OSError:
                 continue
             for entry in entries:
-                if entry.startswith(text) and entry not in found:
+                if self._starts(entry, text) and entry not in found:
                     path = os.path.join(directory or ".", entry)
                     if os.access(path, os.X_OK) and not os.path.isdir(path):
                         found.add(entry)
@@ -123,7 +129,7 @@ class Completer:
         dotfiles = prefix.startswith(".")
         out = []
         for entry in entries:
-            if not entry.startswith(prefix) or (entry.startswith(".") and not dotfiles):
+            if not self._starts(entry, prefix) or (entry.startswith(".") and not dotfiles):
                 continue
             shown = os.path.join(shown_dir, entry) if shown_dir else entry
             full = os.path.join(directory, entry) if directory else entry

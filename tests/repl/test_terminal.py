@@ -82,7 +82,8 @@ def _play(argv: list, steps: list, extra_env: dict | None = None) -> tuple:
             "_mine() { COMPREPLY=( $(compgen -W 'alpha beta gamma' -- \"$2\") ); }\n"
             "complete -F _mine mycmd\n"
             "complete -W 'one two three' -P pre- other\n"
-            "complete -o nospace -W 'key=' setting\n")
+            "complete -o nospace -W 'key=' setting\n"
+            "bind '\"\\C-t\": \"echo bound\\n\"'\n")
         Path(home, "alpha_file").write_text("")
         Path(home, "beta_dir").mkdir()
         session = Session(argv, home, extra_env or {})
@@ -102,6 +103,9 @@ SESSIONS = {
     "programmable": [
         ("mycmd b\t\r",), ("other t\t\t\x15", False, 0.5), ("mycmd \t\t\x15", False, 0.5),
         ("setting k\tv\r",), ("\x04", False)],
+    "bind": [
+        ("\x14",), ("bind 'set completion-ignore-case on'\r",), ("echo ALP\t\r",),
+        ("\x04", False)],
     "history_keys": [
         ("echo one\r",), ("echo two\r",), ("\x1b[A\x1b[A\r",), ("!!\r",), ("\x04", False)],
     "interrupts": [
