@@ -24,6 +24,11 @@ def _import_bashlex_tokenizer():
     package = sys.modules.get("bashlex")
     if package is None:
         spec = importlib.util.find_spec("bashlex")
+        if spec is None:
+            # raised as ImportError: pyshell.syntax's lazy attributes must not turn it
+            # into a confusing "cannot import name"
+            raise ImportError("the bashlex package (a dependency of pywarmsh) is not "
+                              "installed for this Python")
         package = importlib.util.module_from_spec(spec)
 
         def finish_import(name):
