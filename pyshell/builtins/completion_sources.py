@@ -126,6 +126,24 @@ def directories(word: str) -> list:
     return files(word, only_dirs=True)
 
 
+def _job_names(sh, action: str) -> list:
+    """The first word of each job's command, newest job first (bash's order)."""
+    jobs = sh.jobs
+    jobs.reap()
+    out = []
+    for pid, _ in sorted(jobs.numbers.items(), key=lambda item: -item[1]):
+        if pid in jobs.inherited:
+            continue
+        stopped = pid in jobs.stopped
+        if action == "running" and (stopped or jobs.children.get(pid) is not None):
+            continue
+        if action == "stopped" and not stopped:
+            continue
+        words = jobs.texts.get(pid, "").split()
+        out.append(words[0] if words else "")
+    return out
+
+
 def action_words(sh, action: str, word: str) -> list:
     st = sh.state
     if action == "command":
@@ -169,6 +187,8 @@ def action_words(sh, action: str, word: str) -> list:
         names = _database("/etc/services", comment=True)
     elif action == "hostname":
         names = _hostnames()
-    else:  # binding, job, running, stopped: nothing without an interactive session
+    elif action in ("job", "running", "stopped"):
+        names = _job_names(sh, action)
+    else:  # binding: no readline functions without an interactive session
         names = []
     return [n for n in names if n.startswith(word)]
