@@ -23,7 +23,7 @@ from pyshell.interp.assoc_order import bash_key_order
 from pyshell.interp.quoting import (ansi_quote, array_body, declare_key, declare_value,
                                     needs_ansi, single_quote)
 from pyshell.interp.arith import ArithError, evaluate, evaluate_literal
-from pyshell.interp.state import VarError
+from pyshell.interp.state import VarError, array_top
 
 LIT, QUOTED, SPLIT, BREAK, SOFT = range(5)
 _GLOB_CHARS = frozenset("*?[")
@@ -579,8 +579,7 @@ class Expander:
         if arr is None or key is None:
             return None, False
         if isinstance(key, int) and key < 0:
-            ints = [k for k in arr if isinstance(k, int)]
-            key += (max(ints) + 1) if ints else 0
+            key += array_top(arr) + 1
         return arr.get(key), False
 
     def _array(self, name: str):
@@ -608,7 +607,16 @@ class Expander:
         """The key for name[sub]: a str for assoc arrays, an int for indexed ones."""
         if self.state.is_assoc(name):
             return self.word(sub)
-        text = self._join(self._chunks(sub.parts, True))
+        parts = sub.parts
+        if len(parts) == 1 and type(parts[0]) is A.Lit:  # a[i], a[n-1]: literal text
+            text = parts[0].text
+            if not text.strip():
+                return 0
+            try:
+                return evaluate_literal(text, self.state)
+            except ArithError as exc:
+                raise DiscardCommand(exc.message)
+        text = self._join(self._chunks(parts, True))
         if not text.strip():
             return 0
         try:
@@ -1033,7 +1041,7 @@ class Expander:
         if a.append:
             existing = state.get_array(name)
             if existing:
-                index = max(k for k in existing if isinstance(k, int)) + 1
+                index = array_top(existing) + 1
         for item in a.array:
             if item.key is not None:
                 key = self._subscript_key(name, item.key)

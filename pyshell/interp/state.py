@@ -44,6 +44,78 @@ class Var:
         return f"Var({self.value!r}, {self.attrs!r})"
 
 
+class IndexedArray(dict):
+    """The elements of an indexed array (int keys) that keep track of the highest index,
+    so `a+=(x)` and `a[-1]` cost O(1) instead of a scan of every key. Plain dicts are
+    still valid array values: `array_top` scans those."""
+    __slots__ = ("_top",)
+
+    def __init__(self, items=()):
+        dict.__init__(self, items)
+        self._top = None  # highest index, or None when it must be computed
+
+    def top(self) -> int:
+        """The highest index, -1 when empty."""
+        top = self._top
+        if top is None:
+            top = self._top = max(self) if self else -1
+        return top
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key, value)
+        top = self._top
+        if top is not None and key > top:
+            self._top = key
+
+    def __delitem__(self, key):
+        dict.__delitem__(self, key)
+        if key == self._top:
+            self._top = None
+
+    def pop(self, key, *default):
+        value = dict.pop(self, key, *default)
+        if key == self._top:
+            self._top = None
+        return value
+
+    def popitem(self):
+        item = dict.popitem(self)
+        self._top = None
+        return item
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *args, **kwargs):
+        dict.update(self, *args, **kwargs)
+        top = self._top
+        if top is not None:
+            for other in args:
+                if other:
+                    m = max(other)
+                    if m > top:
+                        top = m
+            self._top = None if kwargs else top
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def clear(self):
+        dict.clear(self)
+        self._top = -1
+
+
+def array_top(arr: dict) -> int:
+    """The highest index of an indexed array's dict, -1 when it has none."""
+    if arr.__class__ is IndexedArray:
+        return arr.top()
+    ints = [k for k in arr if isinstance(k, int)]
+    return max(ints) if ints else -1
+
+
 # assigning these has effects beyond storing the value
 def _is_array(value) -> bool:
     return isinstance(value, dict)
@@ -255,12 +327,14 @@ class State:
         if READONLY in var.attrs:
             raise VarError(f"{name}: readonly variable")
         if not isinstance(var.value, dict):
-            var.value = {} if var.value is None else {0: var.value}
-            if ASSOC not in var.attrs:
+            if ASSOC in var.attrs:
+                var.value = {} if var.value is None else {0: var.value}
+            else:
+                var.value = IndexedArray() if var.value is None else \
+                    IndexedArray({0: var.value})
                 var.add(ARRAY)
         if isinstance(key, int) and key < 0:
-            keys = [k for k in var.value if isinstance(k, int)]
-            top = max(keys) + 1 if keys else 0
+            top = array_top(var.value) + 1
             if key + top < 0:
                 raise VarError(f"{name}[{key}]: bad array subscript")
             key += top
@@ -282,11 +356,11 @@ class State:
         if append and isinstance(var.value, dict):
             var.value.update(values)
         elif append and var.value is not None:
-            merged = {0: var.value}
+            merged = {0: var.value} if ASSOC in var.attrs else IndexedArray({0: var.value})
             merged.update(values)
             var.value = merged
         else:
-            var.value = dict(values)
+            var.value = dict(values) if ASSOC in var.attrs else IndexedArray(values)
 
     def unset(self, name: str) -> None:
         """unset name: removes the innermost visible variable. Raises VarError if readonly."""
