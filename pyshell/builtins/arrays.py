@@ -242,7 +242,7 @@ def _store(state, array: str, origin: int, elements: list) -> None:
     var = state.lookup(array)
     if type(var) is Var and var.attrs in ("a", "") and isinstance(var.value, dict):
         # a plain indexed array: no conversion to apply to the values
-        var.value.update(zip(range(origin, origin + len(elements)), elements))
+        var.value.update(dict(zip(range(origin, origin + len(elements)), elements)))
         return
     for index, line in enumerate(elements, origin):
         state.set_element(array, index, line)
