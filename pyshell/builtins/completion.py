@@ -252,14 +252,16 @@ def compgen(sh, argv) -> int:
     if not any_option:
         return 0  # bash: nothing asked for, nothing to fail
     word = operands[0] if operands else ""
-    matches = generate(sh, spec, word)
+    matches = generate(sh, spec, word, warn=True)
     if not matches:
         return 1
     sh.write(1, "".join(m + "\n" for m in matches))
     return 0
 
 
-def generate(sh, spec: Spec, word: str) -> list:
+def generate(sh, spec: Spec, word: str, warn: bool = False) -> list:
+    """The words `spec` generates for `word`. `warn`: print compgen's warnings about
+    -F and -C (bash gives them only for the compgen builtin)."""
     from pyshell.builtins.completion_sources import action_words, directories, files
     out = []
     for action in _GENERATE_ORDER:
@@ -270,10 +272,12 @@ def generate(sh, spec: Spec, word: str) -> list:
     if spec.words is not None:
         out += [w for w in _wordlist(sh, spec.words) if w.startswith(word)]
     if spec.function is not None:
-        sh.error("compgen: warning: -F option may not work as you expect")
+        if warn:
+            sh.error("compgen: warning: -F option may not work as you expect")
         out += _function_words(sh, spec.function, word)
     if spec.command is not None:
-        sh.error("compgen: warning: -C option may not work as you expect")
+        if warn:
+            sh.error("compgen: warning: -C option may not work as you expect")
         out += _command_words(sh, spec.command, word)
     if spec.filter is not None:
         out = _filtered(sh, out, spec.filter, word)
