@@ -94,8 +94,8 @@ def _listing_order(names) -> list:
 
 
 def _parse_spec(sh, name: str, argv, letters: str, usage: str):
-    """Options shared by compgen and complete. Returns (spec, flags, operands) or an
-    exit status."""
+    """Options shared by compgen and complete. Returns (spec, flags, operands, whether
+    any option was given), or an exit status after reporting an error."""
     parsed = parse(argv, letters + "abcdefgjksuvo:A:G:W:F:C:X:P:S:")
     opts, operands = parsed.opts, parsed.operands
     spec = Spec()
