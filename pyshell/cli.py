@@ -147,7 +147,23 @@ def _setup_signals() -> None:
             pass
 
 
+def _undo_locale_coercion() -> None:
+    """Python sets LC_CTYPE when it coerces the C locale (PEP 538): the programs the shell
+    starts must not see a variable the user never set (/proc/self/environ still holds
+    the environment the shell was started with)."""
+    if "LC_CTYPE" not in os.environ:
+        return
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            initial = f.read()
+    except OSError:
+        return
+    if not initial.startswith(b"LC_CTYPE=") and b"\0LC_CTYPE=" not in initial:
+        del os.environ["LC_CTYPE"]
+
+
 def _main(argv: list) -> int:
+    _undo_locale_coercion()
     _setup_signals()
     from pyshell.interp.redirect import reserve_low_fds
     reserve_low_fds()
@@ -170,6 +186,7 @@ def _main(argv: list) -> int:
         arg0 = operands[1] if len(operands) > 1 else NAME
         shell = Shell("c", operands[1] if len(operands) > 1 else None, arg0, operands[2:])
         shell.state.extra_dash_flags = "c"
+        shell.state.set("BASH_EXECUTION_STRING", text)
         if not _apply_options(shell, opts):
             return 2
         if "noexec" in shell.state.options:

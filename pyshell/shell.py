@@ -31,7 +31,7 @@ class Shell:
         st.globals.pop("_", None)  # $_ is the interpreter's (last argument of a command)
         from pyshell import BASH_COMPAT_VERSION
         defaults = {
-            "IFS": " \t\n", "PS4": "+ ", "PS2": "> ", "PS1": "\\s-\\v\\$ ", "OPTIND": "1",
+            "IFS": " \t\n", "PS4": "+ ", "OPTIND": "1", "OPTERR": "1",
             "BASH_VERSION": BASH_COMPAT_VERSION, "SHLVL": None, "PPID": str(os.getppid()),
             "HOSTTYPE": os.uname().machine, "MACHTYPE": os.uname().machine + "-pc-linux-gnu",
             "OSTYPE": "linux-gnu", "UID": str(os.getuid()), "EUID": str(os.geteuid()),
@@ -47,6 +47,19 @@ class Shell:
                 st.set_attr("SHLVL", "x")
             elif st.get(name) is None:
                 st.set(name, value)
+        if st.get("HOSTNAME") is None:
+            st.set("HOSTNAME", os.uname().nodename)
+        release = BASH_COMPAT_VERSION.split("(")[0].split(".")      # 5.2.15(1)-release
+        build = BASH_COMPAT_VERSION.split("(")[1].split(")")[0]
+        status = BASH_COMPAT_VERSION.split("-", 1)[1]
+        st.set_array("BASH_VERSINFO", dict(enumerate(
+            release + [build, status, os.uname().machine + "-pc-linux-gnu"])))
+        st.set_attr("BASH_VERSINFO", "r")
+        if st.get("GROUPS") is None:
+            st.set_array("GROUPS", dict(enumerate(str(g) for g in _groups())))
+        st.dynamic.setdefault("SHELLOPTS", lambda: ":".join(
+            name for name in _SET_O_ORDER if name in st.options))
+        st.dynamic.setdefault("BASHOPTS", lambda: ":".join(sorted(st.shopts)))
         if st.get("PWD") is None or not _same_dir(st.get("PWD"), "."):
             try:
                 st.set("PWD", os.getcwd())
@@ -177,6 +190,24 @@ def _last_simple(seq):
     if isinstance(cmd, ast.AndOr):
         return None
     return cmd if isinstance(cmd, ast.Simple) else None
+
+
+# `set -o` names in the order SHELLOPTS lists them (bash's option table)
+_SET_O_ORDER = ("allexport", "braceexpand", "emacs", "errexit", "errtrace", "functrace",
+                "hashall", "histexpand", "history", "ignoreeof", "interactive-comments",
+                "keyword", "monitor", "noclobber", "noexec", "noglob", "nolog", "notify",
+                "nounset", "onecmd", "physical", "pipefail", "posix", "privileged",
+                "verbose", "vi", "xtrace")
+
+
+def _groups() -> list:
+    """$GROUPS: the effective group, then the supplementary ones."""
+    gid = os.getegid()
+    try:
+        others = os.getgroups()
+    except OSError:
+        others = []
+    return [gid] + [g for g in others if g != gid]
 
 
 def _same_dir(a: str, b: str) -> bool:

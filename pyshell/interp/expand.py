@@ -518,7 +518,7 @@ class Expander:
         ignore = self.state.get("GLOBIGNORE")
         matches = P.glob(pat, dotglob="dotglob" in shopts or bool(ignore),
                          nocase="nocaseglob" in shopts, extglob=extglob,
-                         globstar="globstar" in shopts)
+                         globstar="globstar" in shopts, skipdots="globskipdots" in shopts)
         if ignore and matches:
             pats = [g for g in ignore.split(":") if g]
             matches = [m for m in matches

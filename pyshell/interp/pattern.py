@@ -491,9 +491,10 @@ def _isdir(path: str) -> bool:
 
 
 def glob(pattern: str, dotglob: bool = False, nocase: bool = False, extglob: bool = False,
-         globstar: bool = False) -> list:
+         globstar: bool = False, skipdots: bool = True) -> list:
     """Pathname expansion. Returns matches sorted as bash does in the C/UTF-8 locales
-    (by code point); an empty list when nothing matches."""
+    (by code point); an empty list when nothing matches. `skipdots` (shopt
+    globskipdots, on by default): `.` and `..` never match, not even `.*`."""
     comps = _split_components(pattern)
     if comps[0] == "":  # absolute
         bases = ["/"]
@@ -533,11 +534,13 @@ def glob(pattern: str, dotglob: bool = False, nocase: bool = False, extglob: boo
         nxt = []
         for base in results:
             names = _listdir(base)
+            if explicit_dot and not skipdots:
+                names += [".", ".."]
             names.sort()
             for name in names:
                 if name[0] == "." and not (dotglob or explicit_dot):
                     continue
-                if name in (".", ".."):
+                if name in (".", "..") and (skipdots or not explicit_dot):
                     continue
                 if rx.fullmatch(name):
                     path = _join(base, name)

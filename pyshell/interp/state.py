@@ -135,7 +135,7 @@ class State:
         self.options: set[str] = {"braceexpand", "hashall", "interactive-comments"}
         self.shopts: set[str] = {"checkwinsize", "cmdhist", "complete_fullquote",
                                  "extquote", "force_fignore", "globasciiranges",
-                                 "hostcomplete", "interactive_comments", "patsub_replacement",
+                                 "globskipdots", "hostcomplete", "interactive_comments", "patsub_replacement",
                                  "progcomp", "promptvars", "sourcepath"}
         self.functions: dict = {}  # name -> ast.FuncDef
         self.aliases: dict[str, str] = {}

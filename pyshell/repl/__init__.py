@@ -47,7 +47,8 @@ class Repl:
         st.set_option("history", True)
         st.shopts.add("expand_aliases")
         home = st.get("HOME") or ""
-        for name, value in (("HISTFILE", os.path.join(home, ".bash_history")),
+        for name, value in (("PS1", "\\s-\\v\\$ "), ("PS2", "> "),
+                            ("HISTFILE", os.path.join(home, ".bash_history")),
                             ("HISTSIZE", "500"), ("HISTFILESIZE", "500")):
             if st.get(name) is None and (name != "HISTFILE" or home):
                 st.set(name, value)
