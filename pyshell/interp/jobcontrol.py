@@ -38,14 +38,29 @@ def state_word(jobs, pid: int) -> str:
 
 
 def job_line(jobs, pid: int, long: bool = False) -> str:
-    """`[N]+  State                   text`, bash's line for a job."""
+    """`[N]+  State                   text`, bash's line for a job; with `long`, the
+    process ids too, one line per process of a pipeline."""
     current, previous = jobs.marked()
     mark = "+" if pid == current else "-" if pid == previous else " "
-    middle = f" {pid:5d} " if long else "  "
     text = jobs.texts.get(pid, "")
-    if (jobs.children.get(pid) is not None or pid in jobs.stopped) and text.endswith(" &"):
+    running = jobs.children.get(pid) is None and pid not in jobs.stopped
+    if not running and text.endswith(" &"):
         text = text[:-2]
-    return f"[{jobs.numbers[pid]}]{mark}{middle}{state_word(jobs, pid):<24}{text}\n"
+    head = f"[{jobs.numbers[pid]}]{mark}"
+    stages = jobs.stage_texts.get(pid)
+    if not long:
+        return f"{head}  {state_word(jobs, pid):<24}{text}\n"
+    if not stages or len(stages) != len(jobs.members.get(pid, ())):
+        return f"{head} {pid:5d} {state_word(jobs, pid):<24}{text}\n"
+    tail = " &" if running and text.endswith(" &") else ""
+    lines = []
+    for i, member in enumerate(jobs.members[pid]):
+        stage = stages[i] + (tail if i == len(stages) - 1 else "")
+        if i == 0:
+            lines.append(f"{head} {member:5d} {state_word(jobs, pid):<24}{stage}\n")
+        else:
+            lines.append(f"     {member:5d} {'':22}| {stage}\n")
+    return "".join(lines)
 
 
 def start(name: str, interactive: bool):
@@ -316,6 +331,8 @@ class JobControl:
         if not pids:
             return list(started)   # no process was started
         raws = self.wait_foreground(interp, pids, command_text(node))
+        if pids[0] in interp.jobs.members:   # it stopped: `jobs -l` lists each process
+            _note_stages(interp.jobs, pids[0], node, started)
         by_pid = dict(zip(pids, raws))
         return [(127 if by_pid.get(s.pid) is None else decode_status(by_pid[s.pid]))
                 if isinstance(s, Started) else s for s in started]
@@ -335,15 +352,25 @@ class JobControl:
         from it stops the job), and an interactive shell shows `[N] pid`."""
         from pyshell.interp.jobs import Started
         from pyshell.interp.printer import command_text
+        from pyshell.syntax import ast
+        pipeline = type(cmd) is ast.Pipeline and len(cmd.commands) > 1 \
+            and not cmd.negate and not cmd.time
         self.open_job(foreground=False)
         try:
-            started = interp.start_async(cmd, [], [])
+            if pipeline:   # each stage a process of the job, as bash starts them
+                stages = interp._start_stages(cmd, None)
+                last = [s for s in stages if isinstance(s, Started)]
+                started = last[-1] if last else 1
+            else:
+                started = interp.start_async(cmd, [], [])
         finally:
             pids = self.close_job()
         if isinstance(started, Started) and pids:
             jobs = interp.jobs
             interp.state.last_bg_pid = started.pid
             jobs.add(pids[0], text=command_text(cmd) + " &", members=pids)
+            if pipeline:
+                _note_stages(jobs, pids[0], cmd, stages)
             if interp.interactive():
                 write_stderr(f"[{jobs.numbers[pids[0]]}] {started.pid}\n")
         interp.jobs.reap()
@@ -405,6 +432,14 @@ class JobControl:
                     os.killpg(leader, sig)
                 except OSError:
                     pass
+
+
+def _note_stages(jobs, leader: int, node, started) -> None:
+    """The text of each process of a pipeline job, for `jobs -l`."""
+    from pyshell.interp.jobs import Started
+    from pyshell.interp.printer import command_text
+    jobs.stage_texts[leader] = [command_text(cmd) for cmd, s in zip(node.commands, started)
+                                if isinstance(s, Started)]
 
 
 def _continue(pgid: int) -> None:

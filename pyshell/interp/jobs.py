@@ -71,6 +71,7 @@ class Jobs:
         self.recent: list = []             # job leaders, least recently touched first
         self.raws: dict[int, int] = {}     # leader -> raw status of a finished group job
         self.fresh_stops: set = set()      # jobs that stopped in the background, unreported
+        self.stage_texts: dict[int, list] = {}  # leader -> text of each pipeline process
 
     def add(self, pid: int, procsub: bool = False, text: str = "", members=None) -> None:
         self.children[pid] = None
@@ -90,14 +91,15 @@ class Jobs:
         self.recent.append(pid)
 
     def marked(self) -> tuple:
-        """(current, previous) jobs as bash picks them: stopped jobs first, then the
+        """(current, previous) jobs as bash picks them: live jobs before finished ones
+        (bash moves the marks off a job when it ends), stopped before running, then the
         most recently started or touched."""
         jobs = self.job_pids()
         if self.control is None and not self.stopped:
             return (jobs[-1] if jobs else None, jobs[-2] if len(jobs) > 1 else None)
         rank = {pid: i for i, pid in enumerate(self.recent)}
-        order = sorted(jobs, key=lambda p: (p in self.stopped, rank.get(p, -1), p),
-                       reverse=True)
+        order = sorted(jobs, key=lambda p: (self.children.get(p) is None, p in self.stopped,
+                                            rank.get(p, -1), p), reverse=True)
         return (order[0] if order else None, order[1] if len(order) > 1 else None)
 
     def job_pids(self) -> list:
@@ -136,6 +138,7 @@ class Jobs:
         self.stopped.pop(pid, None)
         self.raws.pop(pid, None)
         self.fresh_stops.discard(pid)
+        self.stage_texts.pop(pid, None)
         if pid in self.recent:
             self.recent.remove(pid)
 

@@ -42,6 +42,10 @@ SESSIONS = {
         ("sleep 30\r", False, 0.5), ("\x1a",), ("wait; echo $?\r",), ("wait %1; echo $?\r",),
         ("sh -c 'sleep 0.3; exec cat' &\r",), ("sleep 0.8\r",), ("jobs\r",),
         ("kill -9 %1 %2; sleep 0.3\r",), ("\x04", False)],
+    "pipeline_jobs_long_listing": [
+        ("sleep 3 | cat &\r",), ("jobs -l\r",), ("jobs\r",),
+        ("sleep 30 | sleep 31\r", False, 0.5), ("\x1a",), ("jobs -l %sleep\\ 30\r",),
+        ("jobs -l\r",), ("sleep 3\r",), ("\x04",), ("\x04", False)],
     "exit_with_stopped_jobs": [
         ("sleep 30\r", False, 0.5), ("\x1a",), ("exit\r",), ("echo $?\r",), ("exit\r",),
         ("exit 4\r", False)],
@@ -51,9 +55,14 @@ SESSIONS = {
 }
 
 
+# `jobs -l`: "[1]+  4314 Running ..." and a pipeline's "      4315      | cat"
+_LONG_PID = re.compile(r"^(\[\d+\][-+ ]|) +\d+ (?=[A-Z ])", re.M)
+
+
 def _screen(result: tuple) -> tuple:
     status, screen = result
-    return status, _PID.sub(lambda m: f"{m[1]} PID{m[2]}" if m[1] else f"{m[3]}[PID]", screen)
+    screen = _PID.sub(lambda m: f"{m[1]} PID{m[2]}" if m[1] else f"{m[3]}[PID]", screen)
+    return status, _LONG_PID.sub(r"\1 PID ", screen)
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed: no oracle")
