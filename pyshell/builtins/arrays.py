@@ -41,6 +41,8 @@ class _LineSource:
                 data = os.read(self.fd, self.blocksize)
             except InterruptedError:
                 continue
+            except OSError:  # bash stops at a read error as at the end of input
+                data = b""
             if not data:
                 self.eof = True
                 return False
@@ -70,6 +72,8 @@ class _LineSource:
                 data = os.read(self.fd, 65536)
             except InterruptedError:
                 continue
+            except OSError:
+                break
             if not data:
                 break
             chunks.append(data)

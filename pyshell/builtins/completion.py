@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from pyshell.builtins import builtin
-from pyshell.builtins.options import parse, usage_error
+from pyshell.builtins.options import parse, usage_error, write_unchecked
 from pyshell.interp.quoting import needs_quoting, single_quote
 
 _LETTER_ACTIONS = {"a": "alias", "b": "builtin", "c": "command", "d": "directory",
@@ -139,7 +139,8 @@ def complete(sh, argv) -> int:
         ("glob", "words", "prefix", "suffix", "filter", "command", "function"))
     if "p" in flags or not (names or has_spec or "r" in flags):
         if not names:
-            sh.write(1, "".join(table[n].text(n) + "\n" for n in _listing_order(table)))
+            write_unchecked(sh, "".join(table[n].text(n) + "\n"
+                                        for n in _listing_order(table)))
             return 0
         return _print_specs(sh, table, names)
     if "r" in flags:
@@ -168,7 +169,7 @@ def _print_specs(sh, table, names) -> int:
             sh.error(f"complete: {name}: no completion specification")
             status = 1
         else:
-            sh.write(1, spec.text(name) + "\n")
+            write_unchecked(sh, spec.text(name) + "\n")
     return status
 
 
@@ -224,7 +225,7 @@ def compopt(sh, argv) -> int:
             shown = " ".join(("-o " if opt in spec.options else "+o ") + opt
                              for opt in _OPTION_NAMES)
             flag = _SPECIAL_FLAGS.get(name)
-            sh.write(1, f"compopt {shown} {'-' + flag if flag else name}\n")
+            write_unchecked(sh, f"compopt {shown} {'-' + flag if flag else name}\n")
         spec.options |= on
         spec.options -= off
     return status
@@ -255,7 +256,7 @@ def compgen(sh, argv) -> int:
     matches = generate(sh, spec, word, warn=True)
     if not matches:
         return 1
-    sh.write(1, "".join(m + "\n" for m in matches))
+    write_unchecked(sh, "".join(m + "\n" for m in matches))
     return 0
 
 

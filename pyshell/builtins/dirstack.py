@@ -50,15 +50,20 @@ def _abbreviate(sh, path: str) -> str:
     return path
 
 
-def _print_stack(sh) -> None:
+def _print_stack(sh, name: str) -> None:
+    """pushd's and popd's listing: a write error is reported, the status stays 0."""
+    import os
     entries = [logical_cwd(sh.state), *sh.state.dirstack]
-    sh.write(1, " ".join(_abbreviate(sh, e) for e in entries) + "\n")
+    try:
+        sh.write(1, " ".join(_abbreviate(sh, e) for e in entries) + "\n")
+    except OSError as exc:
+        sh.error(f"{name}: write error: {os.strerror(exc.errno or 5)}")
 
 
 def _change_and_show(sh, name: str, target: str) -> int:
     status = _cd(sh, name, [target])
     if status == 0:
-        _print_stack(sh)
+        _print_stack(sh, name)
     return status
 
 
@@ -97,14 +102,14 @@ def pushd(sh, argv) -> int:
         return 0 if no_cd else _swap(sh)
     if no_cd:
         stack.insert(0, rest[0])
-        _print_stack(sh)
+        _print_stack(sh, "pushd")
         return 0
     old = logical_cwd(sh.state)
     status = _cd(sh, "pushd", rest)
     if status:
         return status
     stack.insert(0, old)
-    _print_stack(sh)
+    _print_stack(sh, "pushd")
     return 0
 
 
@@ -162,7 +167,7 @@ def popd(sh, argv) -> int:
     else:
         # entry `which` from the left (+) or from the right (-) of the dirs listing
         del stack[(which if direction == "+" else len(stack) - which) - 1]
-    _print_stack(sh)
+    _print_stack(sh, "popd")
     return 0
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pyshell.builtins import builtin
-from pyshell.builtins.options import legal_number, usage_error
+from pyshell.builtins.options import legal_number, usage_error, write_unchecked
 
 _CALLER_USAGE = "caller [expr]"
 
@@ -22,7 +22,7 @@ def caller(sh, argv) -> int:
         if not lines:
             return 1
         source = sources[1] if len(sources) > 1 else "NULL"
-        sh.write(1, f"{lines[0]} {source}\n")
+        write_unchecked(sh, f"{lines[0]} {source}\n")
         return 0
     frame = legal_number(args[0])
     if frame is None:
@@ -30,7 +30,7 @@ def caller(sh, argv) -> int:
     names = frame_names(state)
     if not 0 <= frame < len(lines) or frame + 1 >= len(names) or frame + 1 >= len(sources):
         return 1
-    sh.write(1, f"{lines[frame]} {names[frame + 1]} {sources[frame + 1]}\n")
+    write_unchecked(sh, f"{lines[frame]} {names[frame + 1]} {sources[frame + 1]}\n")
     return 0
 
 

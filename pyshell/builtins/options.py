@@ -17,6 +17,15 @@ def legal_number(text: str) -> int | None:
     return value if -(1 << 63) <= value < (1 << 63) else None
 
 
+def write_unchecked(sh, text: str) -> None:
+    """Output of a builtin that bash writes without checking for errors (compgen,
+    complete -p, caller): a closed or broken stdout changes nothing."""
+    try:
+        sh.write(1, text)
+    except OSError:
+        pass
+
+
 def usage_error(sh, name: str, message: str, usage: str) -> int:
     sh.error(f"{name}: {message}")
     sh.write(2, f"{name}: usage: {usage}\n")
