@@ -6,82 +6,14 @@ import re
 from stat import S_ISREG
 
 from pyshell.builtins import builtin
-
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
-                   "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
-_OCT = "01234567"
-_HEX = "0123456789abcdefABCDEF"
+from pyshell.syntax.escapes import HEX_DIGITS as _HEX, OCTAL_DIGITS as _OCT, as_text, decode
 
 
 def decode_escapes(text: str, mode: str = "echo", ansi: bool = False, warn=None):
-    """Backslash escapes. mode "echo" (echo -e, printf %b: \\0nnn octal, \\c stops),
-    "printf" (a printf format: \\nnn octal, \\" and \\? kept), or ansi=True ($'...'
-    rules for ${x@E}: \\nnn, \\cX, \\' \\" \\?). Returns (text, stopped_by_backslash_c)."""
-    if "\\" not in text:
-        return text, False
-    if ansi:
-        mode = "ansi"
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c != "\\" or i + 1 >= n:
-            out.append(c)
-            i += 1
-            continue
-        e = text[i + 1]
-        i += 2
-        if e in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[e])
-        elif e == "c" and mode in ("echo", "b"):
-            return "".join(out), True
-        elif e == "c" and mode == "ansi" and i < n:
-            out.append(chr(ord(text[i].upper()) ^ 0x40) if text[i] != "?" else "\x7f")
-            i += 1
-        elif e in _OCT and (mode != "echo" or e == "0"):
-            j = i if mode == "echo" or mode == "b" and e == "0" else i - 1
-            k = j
-            while k < n and k < j + 3 and text[k] in _OCT:
-                k += 1
-            out.append(_byte_char(int(text[j:k] or "0", 8) & 0xFF))
-            i = k
-        elif e == "x":
-            k = i
-            while k < n and k < i + 2 and text[k] in _HEX:
-                k += 1
-            if k == i:
-                if warn is not None:
-                    warn("missing hex digit for \\x")
-                out.append("\\x")
-            else:
-                out.append(_byte_char(int(text[i:k], 16)))
-                i = k
-        elif e in "uU":
-            k = i
-            limit = 4 if e == "u" else 8
-            while k < n and k < i + limit and text[k] in _HEX:
-                k += 1
-            if k == i:
-                out.append("\\" + e)
-            else:
-                try:
-                    out.append(chr(int(text[i:k], 16)))
-                except (ValueError, OverflowError):
-                    out.append("\\" + e + text[i:k])
-                i = k
-        elif mode in ("printf", "ansi") and e in "\"'?":
-            if mode == "printf" and e == "'":
-                out.append("\\'")
-            else:
-                out.append(e)
-        else:
-            out.append("\\" + e)
-    return "".join(out), False
-
-
-def _byte_char(b: int) -> str:
-    """A raw byte as the shell's internal str (surrogateescape above 0x7f)."""
-    return chr(b) if b < 0x80 else bytes([b]).decode("utf-8", "surrogateescape")
+    """Backslash escapes for echo -e ("echo"), printf %b ("b"), a printf format
+    ("printf") or $'...' rules (ansi=True); see pyshell/syntax/escapes.py. Returns
+    (text, stopped_by_backslash_c)."""
+    return decode(text, "ansi" if ansi else mode, warn)
 
 
 def _write(sh, name: str, text: str) -> int:
@@ -761,7 +693,8 @@ def printf(sh, argv) -> int:
             break
         rest = rest[used:]
     if var is not None:
-        _assign_var(sh, var, "".join(st.pending))
+        # bytes written by escapes (\303\251) read back as text, as all input is
+        _assign_var(sh, var, as_text("".join(st.pending)))
         return st.status
     if st.flush():
         return 1
