@@ -386,6 +386,8 @@ class State:
         if var is not None:
             if READONLY in var.attrs:
                 raise VarError(f"{name}: cannot unset: readonly variable")
+            if getattr(var, "no_unset", False):  # BASH_SOURCE, BASH_LINENO
+                raise VarError(f"{name}: cannot unset")
             del self.globals[name]
             self._env_cache = None
         self.dynamic.pop(name, None)
