@@ -1,12 +1,14 @@
 """Array variables whose value is computed on every read, as bash's dynamic arrays:
-DIRSTACK (the directory stack kept by pushd/popd), and FUNCNAME and BASH_LINENO (the
-call stack: functions and sourced files, with `main` for a script's own level).
+DIRSTACK (the directory stack kept by pushd/popd), and FUNCNAME, BASH_LINENO and
+BASH_SOURCE (the call stack: functions and sourced files, with `main` for a script's own
+level).
 
 The directory stack is `state.dirstack`: the saved directories, top (`dirs` entry 1)
 first; the current directory is entry 0 and is never stored. Assigning a DIRSTACK
 element that exists (1..N) replaces that stack entry; other assignments and unsetting
-elements have no lasting effect. FUNCNAME and BASH_LINENO ignore assignments. `unset NAME` removes
-the variable (the stack itself stays), as in bash.
+elements have no lasting effect. The call stack arrays ignore assignments. As in bash,
+`unset DIRSTACK` or `unset FUNCNAME` removes the variable (the stacks themselves stay),
+while BASH_SOURCE and BASH_LINENO cannot be unset.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ def install(state) -> None:
     """Give a new shell state its (empty) directory stack and the computed arrays."""
     state.dirstack = []
     state.globals["DIRSTACK"] = ComputedArray(state, _dirstack_values, _set_dirstack_entry)
-    state.globals["BASH_LINENO"] = ComputedArray(state, call_lines, None)
+    state.globals["BASH_LINENO"] = ComputedArray(state, call_lines, None, no_unset=True)
     state.globals["FUNCNAME"] = ComputedArray(state, _function_names, None)
+    state.globals["BASH_SOURCE"] = ComputedArray(state, _sources, None, no_unset=True)
 
 
 def logical_cwd(state) -> str:
@@ -65,6 +68,10 @@ def frame_names(state) -> list:
     return names
 
 
+def _sources(state) -> list:
+    return list(state.source_stack)
+
+
 def _function_names(state):
     # set only while a function runs
     return frame_names(state) if state.funcname else None
@@ -85,12 +92,13 @@ class _LiveArray(dict):
 
 
 class ComputedArray(Var):
-    __slots__ = ("state", "read", "write")
+    __slots__ = ("state", "read", "write", "no_unset")
 
-    def __init__(self, state, read, write):
+    def __init__(self, state, read, write, no_unset: bool = False):
         self.state = state
         self.read = read
         self.write = write
+        self.no_unset = no_unset  # `unset NAME` fails, as for bash's BASH_SOURCE
         self.attrs = ARRAY
 
     @property
