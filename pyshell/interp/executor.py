@@ -546,7 +546,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.error(f"{fdef.name}: maximum function nesting level exceeded ({FUNCNEST_LIMIT})")
             raise ExitShell(1)
         saved = (st.positional, self.loop_depth)
-        st.positional = list(argv[1:])
+        st.positional = argv[1:]
         st.push_scope()
         st.funcname.insert(0, fdef.name)
         st.call_frames.insert(0, (fdef.name, st.lineno))  # for BASH_LINENO and caller

@@ -148,9 +148,18 @@ class Expander:
             tp = type(p)
             if tp is A.Lit or tp is A.SQ or tp is A.ANSI or tp is A.Escaped:
                 return p.text
-            if tp is A.DQ and len(p.parts) == 1 and type(p.parts[0]) is A.Lit:
-                return p.parts[0].text
-            if tp is A.ArithSub:
+            if tp is A.DQ and len(p.parts) == 1:
+                p = p.parts[0]
+                tp = type(p)
+                if tp is A.Lit:
+                    return p.text
+            if tp is A.Param and p.op is None and p.subscript is None and not p.length \
+                    and not p.indirect and p.name not in _SPECIAL and not p.name.isdigit():
+                # $name / "$name" of a set variable: its value (unset: the general path)
+                value = self.state.get(p.name)
+                if value is not None:
+                    return value
+            elif tp is A.ArithSub:
                 expr = p.expr.parts
                 if len(expr) == 1 and type(expr[0]) is A.Lit:
                     try:
