@@ -117,13 +117,30 @@ class Expander:
                 elif tp is A.Param and p.op is None and p.subscript is None \
                         and not p.length and not p.indirect and p.name not in _SPECIAL \
                         and not p.name.isdigit():
-                    # plain $name whose value needs no splitting or globbing
+                    # plain $name whose value needs no globbing, with the default IFS
                     value = state.get(p.name)
-                    if value and _UNSPLIT_CHARS.isdisjoint(value):
+                    if value:
                         ifs = state.get("IFS")
                         if ifs is None or ifs == _DEFAULT_IFS:
-                            out.append(value)
-                            continue
+                            if _UNSPLIT_CHARS.isdisjoint(value):
+                                out.append(value)
+                                continue
+                            if _GLOB_CHARS.isdisjoint(value):
+                                # fields: the runs of non-blank characters
+                                value = value.strip(_DEFAULT_IFS)
+                                if value:
+                                    out.extend(_blank_splitter(_DEFAULT_IFS)(value))
+                                continue
+                elif tp is A.Param and (p.name == "@" or p.name == "*") and p.op is None \
+                        and p.subscript is None and not p.length and not p.indirect:
+                    # unquoted $@ / $*: the parameters themselves when none is empty or
+                    # would be split or globbed (default IFS)
+                    pos = state.positional
+                    ifs = state.get("IFS")
+                    if (ifs is None or ifs == _DEFAULT_IFS) and all(
+                            v and _UNSPLIT_CHARS.isdisjoint(v) for v in pos):
+                        out.extend(pos)
+                        continue
             for p in parts:
                 tp = type(p)
                 if (tp is A.Brace or tp is A.BraceRange) and "braceexpand" in state.options:
@@ -448,11 +465,18 @@ class Expander:
                         open_blank_delim = False
                     continue
                 i, n = 0, len(text)
-                if open_blank_delim and text[0] in ifs and text[0] not in ifs_ws:
-                    i = 1
+                if open_blank_delim:
+                    # blanks, then at most one non-blank IFS character (and blanks)
+                    # still belong to the delimiter the previous chunk ended with
                     while i < n and text[i] in ifs_ws:
                         i += 1
-                open_blank_delim = False
+                    if i < n and text[i] in ifs:
+                        i += 1
+                        while i < n and text[i] in ifs_ws:
+                            i += 1
+                    open_blank_delim = i >= n
+                    if i >= n:
+                        continue
                 while i < n:
                     c = text[i]
                     if c in ifs:
