@@ -61,11 +61,9 @@ def quote_backslash(s: str) -> str:
     """printf %q: bash's backslash quoting, or $'...' for unprintable characters."""
     if s == "":
         return "''"
-    if any(ord(c) < 32 or ord(c) == 127 for c in s):
-        esc = {"\a": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n",
-               "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", "'": "\\'"}
-        return "$'" + "".join(esc.get(c) or ("\\%03o" % ord(c) if ord(c) < 32 or
-                                             ord(c) == 127 else c) for c in s) + "'"
+    from pyshell.interp.quoting import ansi_quote, needs_ansi
+    if needs_ansi(s, True):
+        return ansi_quote(s)
     out = []
     for i, c in enumerate(s):
         if c in _BACKSLASH_SPECIAL or (c == "~" and (i == 0 or s[i - 1] in "=:")) \

@@ -20,11 +20,17 @@ def needs_quoting(word: str) -> bool:
 
 
 def needs_ansi(word: str, tab_newline: bool = False) -> bool:
-    """Control characters call for $'...'; tab and newline only when `tab_newline`
-    (declare -p and set listings; traces, alias and trap -p keep them quoted)."""
-    if tab_newline:
-        return any(ord(ch) < 32 or ord(ch) == 127 for ch in word)
-    return any(ord(ch) < 32 and ch not in "\t\n" or ord(ch) == 127 for ch in word)
+    """Control characters and bytes that are not UTF-8 call for $'...'; tab and newline
+    only when `tab_newline` (declare -p and set listings; traces, alias and trap -p keep
+    them quoted)."""
+    for ch in word:
+        code = ord(ch)
+        if code < 32:
+            if tab_newline or ch not in "\t\n":
+                return True
+        elif code == 127 or 0xDC80 <= code <= 0xDCFF:
+            return True
+    return False
 
 
 def single_quote(word: str) -> str:
@@ -43,6 +49,8 @@ def ansi_quote(word: str) -> str:
             out.append(esc)
         elif ord(ch) < 32 or ord(ch) == 127:
             out.append("\\%03o" % ord(ch))
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:   # a byte that is not UTF-8
+            out.append("\\%03o" % (ord(ch) - 0xDC00))
         else:
             out.append(ch)
     return "$'" + "".join(out) + "'"
