@@ -66,13 +66,21 @@ def _subscript_key(state, name: str, sub: str):
 
 def _read_scalar(name: str, state) -> int:
     """The numeric value of variable `name` as an operand."""
-    if not state.scopes:  # hot path: a plain global holding a decimal number
+    # hot path: a plain variable (innermost scope first) holding a decimal number
+    scopes = state.scopes
+    var = None
+    if scopes:
+        for scope in reversed(scopes):
+            var = scope.get(name)
+            if var is not None:
+                break
+    if var is None:
         var = state.globals.get(name)
-        if var is not None and not var.attrs:
-            value = var.value
-            if value.__class__ is str and value.isdigit() and value.isascii() \
-                    and (value[0] != "0" or len(value) == 1):
-                return int(value)
+    if var is not None and not var.attrs:
+        value = var.value
+        if value.__class__ is str and value.isdigit() and value.isascii() \
+                and (value[0] != "0" or len(value) == 1):
+            return int(value)
     value = state.get(name)
     if value is None:
         if "nounset" in state.options:
