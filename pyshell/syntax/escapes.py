@@ -92,7 +92,11 @@ def decode(text: str, mode: str = "ansi", warn=None) -> tuple:
             out.append("\\'" if mode == "printf" and e == "'" else e)
         else:
             out.append("\\" + e)
-    return as_text("".join(out)), False
+    result = as_text("".join(out))
+    if mode == "ansi" and "\0" in result:
+        # bash keeps $'...' as a C string: it ends at the first NUL
+        result = result[:result.index("\0")]
+    return result, False
 
 
 def decode_ansi(text: str) -> str:
