@@ -22,7 +22,8 @@ def _job_of(jobs, spec: str):
 def jobs_builtin(sh, argv) -> int:
     jobs = sh.jobs
     args = argv[1:]
-    pids_only = long = running = stopped = False
+    pids_only = long = changed = False
+    state = None   # -r / -s: the last one given counts, as in bash
     while args and args[0].startswith("-") and len(args[0]) > 1:
         arg = args.pop(0)
         if arg == "--":
@@ -32,12 +33,10 @@ def jobs_builtin(sh, argv) -> int:
                 pids_only = True
             elif letter == "l":
                 long = True
-            elif letter == "r":
-                running = True
-            elif letter == "s":
-                stopped = True
+            elif letter in "rs":
+                state = letter
             elif letter == "n":
-                pass
+                changed = True
             else:
                 sh.error(f"jobs: -{letter}: invalid option")
                 sh.write(2, JOBS_USAGE)
@@ -54,10 +53,13 @@ def jobs_builtin(sh, argv) -> int:
                 return 1
             chosen.append(pid)
         pids = chosen
-    if running or stopped:
-        pids = [p for p in pids if (running and jobs.children.get(p) is None
-                                    and p not in jobs.stopped)
-                or (stopped and p in jobs.stopped)]
+    if state == "r":
+        pids = [p for p in pids if jobs.children.get(p) is None and p not in jobs.stopped]
+    elif state == "s":
+        pids = [p for p in pids if p in jobs.stopped]
+    if changed:   # only jobs not listed since they last changed state
+        pids = [p for p in pids if p not in jobs.listed or jobs.children.get(p) is not None]
+    jobs.listed.update(pids)
     out = []
     for pid in pids:
         if pids_only:

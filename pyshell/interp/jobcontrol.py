@@ -296,6 +296,7 @@ class JobControl:
             jobs.members[leader].update((p, r) for p, r in raws.items() if p not in pending)
             jobs.stopped[leader] = os.WSTOPSIG(stopped)
             jobs.touch(leader)
+            jobs.listed.discard(leader)
             write_stderr("\n" + job_line(jobs, leader))
             return [raws[p] for p in pids]
         last = raws[pids[-1]]
@@ -381,6 +382,7 @@ class JobControl:
         jobs = interp.jobs
         jobs.stopped.pop(leader, None)
         jobs.touch(leader)
+        jobs.listed.discard(leader)
         if not foreground:
             _continue(leader)
             return 0

@@ -72,6 +72,7 @@ class Jobs:
         self.raws: dict[int, int] = {}     # leader -> raw status of a finished group job
         self.fresh_stops: set = set()      # jobs that stopped in the background, unreported
         self.stage_texts: dict[int, list] = {}  # leader -> text of each pipeline process
+        self.listed: set = set()           # jobs `jobs` has shown in their current state
 
     def add(self, pid: int, procsub: bool = False, text: str = "", members=None) -> None:
         self.children[pid] = None
@@ -139,6 +140,7 @@ class Jobs:
         self.raws.pop(pid, None)
         self.fresh_stops.discard(pid)
         self.stage_texts.pop(pid, None)
+        self.listed.discard(pid)
         if pid in self.recent:
             self.recent.remove(pid)
 
@@ -241,6 +243,7 @@ class Jobs:
                 if leader not in self.stopped:
                     self.touch(leader)
                     self.fresh_stops.add(leader)
+                    self.listed.discard(leader)
                 self.stopped[leader] = os.WSTOPSIG(raw)
             elif os.WIFCONTINUED(raw):
                 self.stopped.pop(leader, None)
