@@ -46,6 +46,10 @@ SESSIONS = {
         ("sleep 3 | cat &\r",), ("jobs -l\r",), ("jobs\r",),
         ("sleep 30 | sleep 31\r", False, 0.5), ("\x1a",), ("jobs -l %sleep\\ 30\r",),
         ("jobs -l\r",), ("sleep 3\r",), ("\x04",), ("\x04", False)],
+    "terminal_modes_after_stty": [
+        ("stty -a >/dev/null; echo $?\r",), ("stty -echo; echo $?\r",), ("cat\r", False, 0.5),
+        ("secret\r", False, 0.3), ("\x04",), ("stty echo\r",), ("cat\r", False, 0.5),
+        ("visible\r", False, 0.3), ("\x04",), ("\x04", False)],
     "exit_with_stopped_jobs": [
         ("sleep 30\r", False, 0.5), ("\x1a",), ("exit\r",), ("echo $?\r",), ("exit\r",),
         ("exit 4\r", False)],
