@@ -95,7 +95,7 @@ def start(name: str, interactive: bool):
         if tty is not None:
             os.close(tty)
         return None
-    return JobControl(tty)
+    return JobControl(tty, original)
 
 
 def _open_terminal() -> int | None:
@@ -148,9 +148,10 @@ def _set_foreground(tty: int, pgid: int) -> None:
 
 
 class JobControl:
-    def __init__(self, tty: int):
+    def __init__(self, tty: int, original_pgid: int):
         self.tty = tty
         self.pgid = os.getpgrp()
+        self.original_pgid = original_pgid
         self.modes = self._get_modes()
         self.job: list | None = None     # pids of the job being started
         self.foreground = False
@@ -425,6 +426,17 @@ class JobControl:
     def has_stopped(self, interp) -> bool:
         interp.jobs.reap()
         return bool(interp.jobs.stopped)
+
+    def release(self) -> None:
+        """The shell ends: the terminal and the process group go back to what they were
+        (a parent without job control would otherwise be left in the background)."""
+        if self.original_pgid == self.pgid:
+            return
+        try:
+            os.setpgid(0, self.original_pgid)
+            _set_foreground(self.tty, self.original_pgid)
+        except OSError:
+            pass
 
     def hang_up(self, interp) -> None:
         """The shell exits: stopped jobs get SIGHUP (and SIGCONT to act on it)."""

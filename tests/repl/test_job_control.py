@@ -77,3 +77,16 @@ def test_job_control_session_matches_bash(name):
     actual = _screen(_play(list(sut.argv), SESSIONS[name], sut.extra_env))
     assert "Traceback" not in actual[1] and "internal error" not in actual[1], actual[1]
     assert actual == expected
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed: no oracle")
+def test_parent_gets_the_terminal_back():
+    """Started by a shell without job control, the interactive shell gives the terminal
+    back to its parent's process group when it exits (the parent can read it again)."""
+    sut = shell_under_test()
+    steps = [("sleep 0.1\r",), ("exit\r", False, 0.5), ("typed\r", False, 0.5)]
+    parent = ["sh", "-c", '"$@"; read x; echo "parent read: $x"', "sh"]
+    expected = _play(parent + [BASH], steps)
+    actual = _play(parent + list(sut.argv), steps, sut.extra_env)
+    assert "parent read: typed" in expected[1]
+    assert actual == expected
