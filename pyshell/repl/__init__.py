@@ -81,6 +81,8 @@ class Repl:
                 write_stderr(self._goodbye())
             status = exc.status
         self._save_history()
+        if self.interp.jobs.control is not None:
+            self.interp.jobs.control.release()
         return status
 
     def _loop(self) -> int:
