@@ -113,7 +113,7 @@ def fg_builtin(sh, argv) -> int:
         sh.error(f"fg: job {jobs.numbers[pid]} started without job control")
         return 1
     if jobs.children.get(pid) is not None:
-        sh.error(f"fg: job has terminated")
+        sh.error("fg: job has terminated")
         jobs.forget(pid)
         return 1
     text = jobs.texts.get(pid, "")
