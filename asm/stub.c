@@ -39,9 +39,6 @@ typedef unsigned char u8;
 #define SYS_sendmsg 46
 #define SYS_recvmsg 47
 #define SYS_clone 56
-#define SYS_socketpair 53
-#define SYS_clock_gettime 228
-#define SYS_ppoll 271
 #define SYS_exit 60
 #define SYS_fcntl 72
 #define SYS_fchdir 81
@@ -75,10 +72,6 @@ typedef unsigned char u8;
 #define F_DUPFD 0
 #define F_DUPFD_CLOEXEC 1030
 #define MSG_NOSIGNAL 0x4000
-#define AF_UNIX 1
-#define SOCK_SEQPACKET 5
-#define POLLIN 1
-#define CLOCK_MONOTONIC 1
 #define MSG_CMSG_CLOEXEC 0x40000000
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -206,16 +199,13 @@ static __attribute__((noreturn)) void die(int code)
  * answer, and the server answers for it. */
 static int ready_fd = -1;
 #define READY_SENT (-1)
-/* Every word on ready_fd is (READY_SENT or errno, the request's seq): a spare (see
- * server_main) reads its request itself, so only it knows the seq to answer with. */
-static u32 child_seq = (u32)ANY_SEQ;
 
 static __attribute__((noreturn)) void child_die(i64 err)
 {
-    i32 e[2] = { (i32)(err < 0 ? -err : err), (i32)child_seq };
-    if (e[0] == 0)
-        e[0] = 22;
-    sc3(SYS_write, ready_fd, e, sizeof e);
+    i32 e = (i32)(err < 0 ? -err : err);
+    if (e == 0)
+        e = 22;
+    sc3(SYS_write, ready_fd, &e, sizeof e);
     for (;;)
         sc1(SYS_exit_group, 127);
 }
@@ -769,8 +759,8 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
      * once a posix_spawn child had exec'd). */
     reply(sock, sc0(SYS_getpid), 0, rq->seq);
     {
-        i32 sent[2] = { READY_SENT, (i32)rq->seq };
-        if (sc3(SYS_write, ready_fd, sent, sizeof sent) == -32 /* EPIPE */) {
+        i32 sent = READY_SENT;
+        if (sc3(SYS_write, ready_fd, &sent, sizeof sent) == -32 /* EPIPE */) {
             /* The server died meanwhile: the write raised a SIGPIPE, pending while
              * every signal is blocked, that would kill the program the moment its own
              * mask is set. Nothing else can have raised one here: take it back. */
@@ -968,164 +958,6 @@ static int valid_request(struct req *rq, u64 len)
     return s[rq->strings_len - 1] == 0 && nul == (u64)rq->argc + rq->envc + 1;
 }
 
-/* ---- serving requests ------------------------------------------------------------------
- *
- * The spare: while requests come in bursts, the server keeps one child cloned in advance,
- * so that a request finds its process already made and the clone (tens of microseconds of
- * copying page tables) is paid between requests instead of while the shell waits. A
- * spare waits on its own socketpair with the server; when a request is readable on fd 3
- * the server tells the spare "go" and the spare receives the request itself, exactly as a
- * freshly cloned child would have been given it. A spare serves only a request arriving
- * within SPARE_MAX_AGE_NS of its clone (its start time in /proc/PID/stat stays within one
- * clock tick of the launch) and is made only when a request came less than that after
- * the previous one; an unused spare is ended when it expires (EOF on its socketpair), so
- * an idle server has no extra process. A spare is in the server's process group until it
- * becomes a program: that is how the shell tells it is internal and reaps it. */
-#define SPARE_MAX_AGE_NS 10000000L
-
-static i64 spare_pid;            /* 0: no spare */
-static int spare_link = -1;      /* the server's end of the spare's socketpair */
-static i64 spare_born;
-
-static i64 now_ns(void)
-{
-    struct { i64 sec, nsec; } t = { 0, 0 };
-    sc2(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
-    return t.sec * 1000000000L + t.nsec;
-}
-
-/* Wait until fd 3 has a request, at most `ns` (< 0: forever). */
-static int request_waiting(i64 ns)
-{
-    struct { i32 fd; short events, revents; } p = { 3, POLLIN, 0 };
-    struct { i64 sec, nsec; } t = { ns / 1000000000L, ns % 1000000000L };
-    i64 r;
-    while ((r = sc5(SYS_ppoll, &p, 1, ns < 0 ? 0 : &t, 0, 8)) == -4)
-        ;
-    return r == 1;
-}
-
-/* Receive one request from fd 3 into reqbuf and fds. Returns its length, or <= 0 when
- * the shell is gone. */
-static i64 receive_request(i32 *fds, int *nfds)
-{
-    struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
-    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
-             i32 flags; } mh = { 0, 0, &iov, 1, cmsgbuf, sizeof cmsgbuf, 0 };
-    i64 n;
-    while ((n = sc3(SYS_recvmsg, 3, &mh, MSG_CMSG_CLOEXEC)) == -4)
-        ;
-    *nfds = 0;
-    /* One SCM_RIGHTS header: len (u64), level, type, then the fds. */
-    if (n > 0 && mh.ctllen >= 16) {
-        u64 clen = *(u64 *)cmsgbuf;
-        i32 level = *(i32 *)(cmsgbuf + 8), type = *(i32 *)(cmsgbuf + 12);
-        if (level == SOL_SOCKET && type == SCM_RIGHTS && clen >= 16 && clen <= mh.ctllen) {
-            *nfds = (int)((clen - 16) / 4);
-            for (int i = 0; i < *nfds; i++)
-                fds[i] = ((i32 *)(cmsgbuf + 16))[i];
-        }
-    }
-    if (n > 0 && (mh.flags & 0x8 /* MSG_CTRUNC */))
-        n = 1;                       /* never a valid length */
-    return n;
-}
-
-/* Wait for a child's word on `rd`: 1 when it answered the shell itself, 0 when its
- * set-up failed (*err, *seq), -1 when it died first (EOF). */
-static int await_child(int rd, i64 *err, u32 *seq)
-{
-    i32 m[2] = { 0, 0 };
-    i64 n;
-    while ((n = sc3(SYS_read, rd, m, sizeof m)) == -4)
-        ;
-    if (n != sizeof m) {
-        *err = 0;
-        return -1;
-    }
-    if (m[0] == READY_SENT)
-        return 1;
-    *err = m[0];
-    *seq = (u32)m[1];
-    return 0;
-}
-
-/* The spare's side: wait for "go" (EOF: expired or the server is gone), then serve the
- * request on fd 3 as a freshly cloned child would. */
-static __attribute__((noreturn)) void spare_run(int link)
-{
-    u8 go = 0;
-    i64 n;
-    while ((n = sc3(SYS_read, link, &go, 1)) == -4)
-        ;
-    if (n != 1)
-        for (;;)
-            sc1(SYS_exit_group, 0);
-    ready_fd = link;
-    i32 fds[MAX_FDS];
-    int nfds = 0;
-    n = receive_request(fds, &nfds);
-    if (n <= 0)
-        for (;;)
-            sc1(SYS_exit_group, 0);
-    struct req *rq = (struct req *)reqbuf;
-    if ((u64)n >= sizeof *rq)
-        child_seq = rq->seq;
-    if (!valid_request(rq, (u64)n))
-        child_die(22);       /* EINVAL, as the server answers an invalid request */
-    child_run(rq, fds, nfds);
-}
-
-static void make_spare(void)
-{
-    i32 sv[2];
-    if (sc4(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | O_CLOEXEC, 0, sv) < 0)
-        return;
-    i64 pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
-                  | SIGCHLD, 0, 0, tid_address, 0);
-    if (pid == 0) {
-        sc1(SYS_close, sv[0]);
-        spare_run(sv[1]);
-    }
-    sc1(SYS_close, sv[1]);
-    if (pid < 0) {
-        sc1(SYS_close, sv[0]);
-        return;
-    }
-    spare_pid = pid;
-    spare_link = sv[0];
-    spare_born = now_ns();
-}
-
-/* End the spare: it reads EOF and exits (the shell reaps it by process group). */
-static void drop_spare(void)
-{
-    sc1(SYS_close, spare_link);
-    spare_link = -1;
-    spare_pid = 0;
-}
-
-/* A request is waiting on fd 3: hand it to the spare. Returns 0 when the spare did not
- * take it (it died before receiving it): the server then serves it itself. */
-static int serve_by_spare(void)
-{
-    u8 go = 1;
-    struct { void *base; u64 len; } iov = { &go, 1 };
-    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
-             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
-    i64 pid = spare_pid, err = 0;
-    u32 seq = (u32)ANY_SEQ;
-    int got = sc3(SYS_sendmsg, spare_link, &mh, MSG_NOSIGNAL) == 1
-              ? await_child(spare_link, &err, &seq) : -1;
-    drop_spare();
-    if (got == 1)
-        return 1;
-    if (got == -1 && request_waiting(0))
-        return 0;            /* untouched: still on fd 3 */
-    reply(3, pid, err, seq);
-    return 1;
-}
-
 void __attribute__((noreturn, visibility("hidden"))) server_main(void)
 {
     if (count_entries("/proc/self/task") != 1)
@@ -1188,34 +1020,34 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
             server_sig[s] = old[0] <= 1 ? (u8)old[0] : 2;
     }
 
-    i64 last_request = 0;
     for (;;) {
-        if (spare_pid) {
-            i64 left = spare_born + SPARE_MAX_AGE_NS - now_ns();
-            int waiting = left > 0 && request_waiting(left);
-            i64 arrived = now_ns();
-            if (waiting && arrived - spare_born < SPARE_MAX_AGE_NS && serve_by_spare()) {
-                if (arrived - last_request < SPARE_MAX_AGE_NS)
-                    make_spare();
-                last_request = arrived;
-                continue;
-            }
-            if (spare_pid)
-                drop_spare();
-        }
-        i32 fds[MAX_FDS];
-        int nfds = 0;
-        i64 n = receive_request(fds, &nfds);
+        struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
+        struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+                 i32 flags; } mh = { 0, 0, &iov, 1, cmsgbuf, sizeof cmsgbuf, 0 };
+        i64 n = sc3(SYS_recvmsg, 3, &mh, MSG_CMSG_CLOEXEC);
+        if (n == -4)           /* EINTR */
+            continue;
         if (n <= 0)            /* the shell is gone */
             sc1(SYS_exit_group, 0);
-        i64 arrived = now_ns();
 
+        i32 fds[MAX_FDS];
+        int nfds = 0;
+        /* One SCM_RIGHTS header: len (u64), level, type, then the fds. */
+        if (mh.ctllen >= 16) {
+            u64 clen = *(u64 *)cmsgbuf;
+            i32 level = *(i32 *)(cmsgbuf + 8), type = *(i32 *)(cmsgbuf + 12);
+            if (level == SOL_SOCKET && type == SCM_RIGHTS && clen >= 16 && clen <= mh.ctllen) {
+                nfds = (int)((clen - 16) / 4);
+                for (int i = 0; i < nfds; i++)
+                    fds[i] = ((i32 *)(cmsgbuf + 16))[i];
+            }
+        }
         struct req *rq = (struct req *)reqbuf;
         i64 pid = 0, err = 0;
         i32 ready[2];
         int answered = 0;
         u32 seq = (u32)ANY_SEQ;
-        if (!valid_request(rq, (u64)n)) {
+        if (!valid_request(rq, (u64)n) || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
             err = 22;  /* EINVAL */
         } else if ((seq = rq->seq, err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
             pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
@@ -1223,7 +1055,6 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
             if (pid == 0) {
                 sc1(SYS_close, ready[0]);
                 ready_fd = ready[1];
-                child_seq = seq;
                 child_run(rq, fds, nfds);
             }
             /* The child has its own copies: ours go while it sets up. Beyond fds 0-3
@@ -1240,8 +1071,11 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
                 /* READY_SENT: the child answered the shell itself. An errno: its set-up
                  * failed. EOF alone: it died before answering (the shell's waitpid
                  * shows how); answer for it. */
-                u32 ignored;
-                answered = await_child(ready[0], &err, &ignored) == 1;
+                i32 e = 0;
+                while (sc3(SYS_read, ready[0], &e, sizeof e) == -4)
+                    ;
+                answered = e == READY_SENT;
+                err = e;
             }
             sc1(SYS_close, ready[0]);
         }
@@ -1249,9 +1083,6 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
             sc1(SYS_close, fds[i]);
         if (!answered)
             reply(3, pid, err, seq);
-        if (arrived - last_request < SPARE_MAX_AGE_NS)
-            make_spare();
-        last_request = arrived;
     }
 }
 

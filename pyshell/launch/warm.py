@@ -20,16 +20,6 @@ Rules that keep a warm child indistinguishable from a fork/exec child:
   them exit with the shell. The interpreter must not reap them: `is_internal_pid(pid)`
   tells which pids belong to the pool. A forked copy of the shell (subshell) never uses
   its parent's servers: the pool notices the pid change and starts empty.
-- Spares: while requests to a server come in bursts (the previous one arrived less than
-  10 ms before), the server clones the next child in advance, right after handing a
-  request over, so that the next request finds its process already made and the shell
-  does not wait for the clone (see asm/stub.c). A spare serves only a request arriving
-  within 10 ms of its clone, so a program's start time (/proc/PID/stat) stays within one
-  clock tick of its launch; an unused spare exits when it expires, so an idle server has
-  no extra process. Until it becomes a program a spare stays in its server's process
-  group: `is_internal_pid` recognises it by that, and the pool reaps ended spares by
-  group (at launches soon after the server's last use, and with the server). A spare
-  dies with its server (EOF on its socketpair), which dies with the shell.
 - PYWARMSH_WARM=0 disables warming. PYWARMSH_WARM_STATS=<file> writes statistics as
   JSON to <file> when the shell exits.
 
@@ -75,9 +65,6 @@ MAX_MEMORY_KB = 48 * 1024
 # merely slow could let it start the program after posix_spawn already has (run twice).
 # A warm-up that blocks is a program whose start-up blocks, as its real exec would.
 REPLY_TIMEOUT_MS = -1
-# How long after a server's last request its process group is still swept for an ended
-# spare (a spare lives at most 10 ms: this leaves room for a busy machine).
-SPARE_SWEEP_NS = 1_000_000_000
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stub-resources", 8: "fds-open-at-entry",
@@ -156,7 +143,7 @@ def _mask(signals) -> int:
 
 class _Server:
     __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
-                 "attrs", "cwd_gen", "reaped")
+                 "attrs", "cwd_gen")
 
     def __init__(self, pid, sock, path, attrs):
         self.pid = pid
@@ -172,7 +159,6 @@ class _Server:
         self.used = 0
         self.mem_kb = 0
         self.start_ns = time.perf_counter_ns()
-        self.reaped = False   # reaped by a sweep of its process group (it died)
 
 
 class WarmPool:
@@ -185,8 +171,6 @@ class WarmPool:
         self.uses: dict = {}                        # key -> launches seen
         self.by_path: dict = {}                     # path -> key of its last warm use
         self.failed: dict = {}                      # key -> why its server never served
-        # key -> when it last served: its process group may hold an ended spare to reap
-        self.spare_sweeps: dict = {}
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0}
@@ -207,29 +191,21 @@ class WarmPool:
         srv = self.servers.pop(key, None)
         if srv is None:
             return
-        self.spare_sweeps.pop(key, None)
         self.own_fds.discard(srv.sock.fileno())
         self.own_fds.discard(srv.pidfd)
         srv.sock.close()
         try:
-            # Once reaped (by a sweep, or elsewhere: the pidfd then says so), its pid and
-            # group id may be another's by now.
-            if srv.reaped:
-                raise ProcessLookupError
             if srv.pidfd >= 0:
                 signal.pidfd_send_signal(srv.pidfd, signal.SIGKILL)
-            # Unreaped, the server keeps its group its own: the group holds the server
-            # and at most its spare. End both, then reap both.
-            try:
-                os.killpg(srv.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass             # only zombies left
-            while True:
-                os.waitpid(-srv.pid, 0)
+                os.waitid(os.P_PIDFD, srv.pidfd, os.WEXITED)
+            else:
+                os.kill(srv.pid, signal.SIGKILL)
+                os.waitpid(srv.pid, 0)
         except (ProcessLookupError, ChildProcessError):
-            pass                 # all gone and reaped
-        if srv.pidfd >= 0:
-            os.close(srv.pidfd)
+            pass                 # already gone: reaped by someone else
+        finally:
+            if srv.pidfd >= 0:
+                os.close(srv.pidfd)
         self.internal_pids.discard(srv.pid)
 
     def _forked(self):
@@ -239,7 +215,6 @@ class WarmPool:
             if srv.pidfd >= 0:
                 os.close(srv.pidfd)
         self.servers.clear()
-        self.spare_sweeps.clear()
         self.internal_pids.clear()
         self.own_fds.clear()
         self.by_path.clear()
@@ -264,37 +239,6 @@ class WarmPool:
                 self.own_fds.discard(fd)
                 self.own_fds.add(srv.pidfd)
 
-    def is_internal(self, pid) -> bool:
-        """A server, or a spare (in a server's process group until it becomes a program)."""
-        if pid in self.internal_pids:
-            return True
-        try:
-            return os.getpgid(pid) in self.internal_pids
-        except OSError:
-            return False
-
-    def _sweep_spares(self, now_ns):
-        """Reap the spares the servers ended (see asm/stub.c): each is a child of this
-        shell in its server's process group. A server's group is swept until a while
-        after its last request, by when its spare has expired."""
-        for key, used_ns in list(self.spare_sweeps.items()):
-            srv = self.servers.get(key)
-            if srv is None:
-                del self.spare_sweeps[key]
-                continue
-            try:
-                while True:
-                    pid, _ = os.waitpid(-srv.pid, os.WNOHANG)
-                    if pid == 0:
-                        break
-                    if pid == srv.pid:
-                        srv.reaped = True
-                        self.internal_pids.discard(pid)
-            except ChildProcessError:
-                pass
-            if now_ns - used_ns > SPARE_SWEEP_NS:
-                del self.spare_sweeps[key]
-
     def close(self):
         if os.getpid() != self.owner:
             return
@@ -306,8 +250,6 @@ class WarmPool:
         if os.getpid() != self.owner:
             self._forked()
         self.stats["launches"] += 1
-        if self.spare_sweeps:
-            self._sweep_spares(time.monotonic_ns())
         if req.cwd is not None and not req.path.startswith("/"):
             # resolved against req.cwd by the exec: leave it to posix_spawn
             return self._spawn(req, "relative-path-with-cwd")
@@ -381,7 +323,6 @@ class WarmPool:
         except (OSError, ValueError):
             return self._spawn(req, "request-error")
         self.stats["warm_hits"] += 1
-        self.spare_sweeps[key] = time.monotonic_ns()
         if srv.used == 0:
             self._after_warmup(srv)
         srv.used += 1

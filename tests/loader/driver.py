@@ -445,9 +445,8 @@ def sc_hygiene():
                     fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            # servers and their spares are internal (see asm/stub.c)
             if int(fields[1]) == os.getpid() and (POOL is None
-                                                  or not POOL.is_internal(int(p))):
+                                                  or int(p) not in POOL.internal_pids):
                 kids.append(fields[0])
     return [before == after, kids]
 
@@ -478,71 +477,6 @@ def sc_servers():
                 time.sleep(0.01)
             META.setdefault("server_fds", []).append(fds)
     return []
-
-
-def _children():
-    """{pid: (state, pgrp)} of this process's children."""
-    kids = {}
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open(f"/proc/{p}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == os.getpid():
-                kids[int(p)] = (fields[0], int(fields[2]))
-    return kids
-
-
-def _spares():
-    """Live spares: internal children of this shell that are not servers."""
-    if POOL is None:
-        return []
-    return sorted(p for p, (state, _) in _children().items()
-                  if state != "Z" and p not in POOL.internal_pids and POOL.is_internal(p))
-
-
-def sc_spares():
-    """Back-to-back launches (served by spares in warm mode): every program's start time
-    is within one clock tick of its launch; once idle, no spare is left alive or unreaped;
-    the last spare made is reported (it must die with this process)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    null = os.open("/dev/null", os.O_RDWR)
-    starts_ok = []
-    seen = set()
-
-    def launch_one():
-        req = LaunchRequest(PROBE, ["probe", "exit", "0"], dict(BASE_ENV),
-                            fds=[(0, null), (1, null), (2, null)])
-        before = time.clock_gettime(time.CLOCK_BOOTTIME)
-        pid = start(req)
-        with open(f"/proc/{pid}/stat") as f:
-            starttime = int(f.read().rsplit(")", 1)[1].split()[19])
-        after = time.clock_gettime(time.CLOCK_BOOTTIME)
-        os.waitpid(pid, 0)
-        starts_ok.append(int(before * tick) - 1 <= starttime <= int(after * tick))
-
-    for _ in range(60):
-        launch_one()
-        seen.update(_spares())
-    META["spares_seen"] = len(seen)
-    idle_clean = False
-    deadline = time.time() + 5
-    while not idle_clean and time.time() < deadline:
-        time.sleep(0.02)
-        if POOL is not None:
-            POOL._sweep_spares(time.monotonic_ns())
-        idle_clean = not _spares() and all(
-            state != "Z" for state, _ in _children().values())
-    for _ in range(60):
-        launch_one()
-        live = _spares()
-        if live:
-            META["live_spares"] = live
-            break
-    os.close(null)
-    return [all(starts_ok), idle_clean]
 
 
 def main():

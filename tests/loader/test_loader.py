@@ -292,21 +292,6 @@ def test_servers_isolated_and_die_with_shell(user, probe_dir):
     assert not any(os.path.exists(f"/proc/{p}") for p in meta["servers"])
 
 
-def test_spares_start_in_time_are_reaped_and_die_with_shell(user, probe_dir):
-    """Spares (see asm/stub.c): a program served by one started within one clock tick
-    of its launch; an idle shell has no spare left, alive or zombie; a spare alive when
-    the shell exits dies with it."""
-    warm, _ = both("spares", user, probe_dir)
-    assert warm["result"] == [True, True]
-    meta = warm["meta"]
-    assert meta["spares_seen"] >= 1 and meta["live_spares"]
-    deadline = time.time() + 5
-    while time.time() < deadline and any(os.path.exists(f"/proc/{p}")
-                                         for p in meta["live_spares"]):
-        time.sleep(0.05)
-    assert not any(os.path.exists(f"/proc/{p}") for p in meta["live_spares"])
-
-
 def test_warm_off_switch(probe_dir):
     work = tempfile.mkdtemp(prefix="pywarmsh-loader-")
     try:
