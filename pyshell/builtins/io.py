@@ -6,7 +6,7 @@ import re
 from stat import S_ISREG
 
 from pyshell.builtins import builtin
-from pyshell.syntax.escapes import HEX_DIGITS as _HEX, OCTAL_DIGITS as _OCT, as_text, decode
+from pyshell.syntax.escapes import as_text, decode, escape_end
 
 
 def decode_escapes(text: str, mode: str = "echo", ansi: bool = False, warn=None):
@@ -170,23 +170,7 @@ def _format(fmt: str, args: list, st: _PrintfState):
     while i < n:
         c = fmt[i]
         if c == "\\":
-            j = i + 1
-            # find the end of this escape and decode just it
-            if j < n and fmt[j] in _OCT:
-                k = j
-                while k < n and k < j + 3 and fmt[k] in _OCT:
-                    k += 1
-            elif j < n and fmt[j] == "x":
-                k = j + 1
-                while k < n and k < j + 3 and fmt[k] in _HEX:
-                    k += 1
-            elif j < n and fmt[j] in "uU":
-                k = j + 1
-                limit = j + (5 if fmt[j] == "u" else 9)
-                while k < n and k < limit and fmt[k] in _HEX:
-                    k += 1
-            else:
-                k = min(j + 1, n)
+            k = escape_end(fmt, i)   # decode just this escape
             out.append(decode_escapes(fmt[i:k], "printf",
                                       warn=lambda m: st.report("printf: " + m))[0])
             i = k
@@ -344,22 +328,7 @@ def _make_plan(fmt: str):
     while i < n:
         c = fmt[i]
         if c == "\\":
-            j = i + 1
-            if j < n and fmt[j] in _OCT:
-                k = j
-                while k < n and k < j + 3 and fmt[k] in _OCT:
-                    k += 1
-            elif j < n and fmt[j] == "x":
-                k = j + 1
-                while k < n and k < j + 3 and fmt[k] in _HEX:
-                    k += 1
-            elif j < n and fmt[j] in "uU":
-                k = j + 1
-                limit = j + (5 if fmt[j] == "u" else 9)
-                while k < n and k < limit and fmt[k] in _HEX:
-                    k += 1
-            else:
-                k = min(j + 1, n)
+            k = escape_end(fmt, i)
             warnings = []
             lit.append(decode_escapes(fmt[i:k], "printf", warn=warnings.append)[0])
             if warnings:

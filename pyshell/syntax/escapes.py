@@ -35,6 +35,25 @@ def control_char(ch: str) -> str:
     return "\x7f" if ch == "?" else chr(ord(ch.upper()) & 0x1F)
 
 
+def escape_end(text: str, i: int) -> int:
+    """`text[i]` is a backslash: the index just after the escape that starts there, as
+    a printf format reads it (\\nnn, \\xHH, \\uHHHH, \\UHHHHHHHH, or one character)."""
+    n = len(text)
+    j = i + 1
+    if j < n and text[j] in OCTAL_DIGITS:
+        k = j
+        while k < n and k < j + 3 and text[k] in OCTAL_DIGITS:
+            k += 1
+        return k
+    if j < n and text[j] in "xuU":
+        k = j + 1
+        limit = j + 1 + {"x": 2, "u": 4, "U": 8}[text[j]]
+        while k < n and k < limit and text[k] in HEX_DIGITS:
+            k += 1
+        return k
+    return min(j + 1, n)
+
+
 def decode(text: str, mode: str = "ansi", warn=None) -> tuple:
     """Decode the escapes of `text` for `mode`. Returns (text, stopped): `stopped` when an
     echo-mode \\c ended it. `warn(message)` hears about `\\x` without digits (printf)."""
