@@ -359,21 +359,26 @@ class SubshellMixin:
         self.xtrace_depth += 1
         return self.exec_seq(seq)
 
+    def _start_simple(self, simple):
+        """Start a one-program command without waiting (traced one level deeper): its
+        Started, or the status of an error reported here."""
+        self.xtrace_depth += 1
+        try:
+            return self._run_simple(simple, async_=True)
+        except (FatalShellError, DiscardCommand) as exc:
+            self.error(exc.message)
+            return exc.status
+        except AbortCommand as exc:
+            return exc.status
+        finally:
+            self.xtrace_depth -= 1
+
     def _spawn_capture(self, simple) -> str:
         r, w = os.pipe()
         frame = self.redirector.plumb([(w, 1)])
         os.close(w)
         try:
-            self.xtrace_depth += 1
-            try:
-                result = self._run_simple(simple, async_=True)
-            except (FatalShellError, DiscardCommand) as exc:
-                self.error(exc.message)
-                result = exc.status
-            except AbortCommand as exc:
-                result = exc.status
-            finally:
-                self.xtrace_depth -= 1
+            result = self._start_simple(simple)
         finally:
             self.redirector.restore(frame)
         data = _read_all(r)
@@ -434,18 +439,11 @@ class SubshellMixin:
         if simple is None:
             return None
         frame = self.redirector.plumb([(fd, child_fd)])
-        self.xtrace_depth += 1
         saved_status = self.state.last_status
         last_arg = self.last_arg
         try:
-            result = self._run_simple(simple, async_=True)
-        except (FatalShellError, DiscardCommand) as exc:
-            self.error(exc.message)
-            result = exc.status
-        except AbortCommand as exc:
-            result = exc.status
+            result = self._start_simple(simple)
         finally:
-            self.xtrace_depth -= 1
             self.redirector.restore(frame)
             self.state.last_status = saved_status  # a substitution's $? stays its own
             self.last_arg = last_arg
