@@ -94,16 +94,23 @@ def _control(sh, name: str):
     return jc
 
 
-@builtin("fg")
-def fg_builtin(sh, argv) -> int:
-    jc = _control(sh, "fg")
-    if jc is None:
-        return 1
-    jobs = sh.jobs
+def _start(sh, argv) -> tuple:
+    """fg/bg: (job control or None after its error, operands); the table is reaped."""
+    jc = _control(sh, argv[0])
     args = argv[1:]
     if args and args[0] == "--":
         args = args[1:]
-    jobs.reap()
+    if jc is not None:
+        sh.jobs.reap()
+    return jc, args
+
+
+@builtin("fg")
+def fg_builtin(sh, argv) -> int:
+    jc, args = _start(sh, argv)
+    if jc is None:
+        return 1
+    jobs = sh.jobs
     spec = args[0] if args else "%+"
     pid = _job_of(jobs, spec)
     if pid is None:
@@ -123,14 +130,10 @@ def fg_builtin(sh, argv) -> int:
 
 @builtin("bg")
 def bg_builtin(sh, argv) -> int:
-    jc = _control(sh, "bg")
+    jc, args = _start(sh, argv)
     if jc is None:
         return 1
     jobs = sh.jobs
-    args = argv[1:]
-    if args and args[0] == "--":
-        args = args[1:]
-    jobs.reap()
     status = 0
     for spec in args or ["%+"]:
         pid = _job_of(jobs, spec)
