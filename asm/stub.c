@@ -9,8 +9,9 @@
  * own constructors run later, in each child, from _start as usual).
  *
  * From there it serves requests from the shell (protocol: pyshell/_loader.pyx). Each
- * request makes a clone(CLONE_PARENT) child - a direct child of the shell, like a fork/exec
- * child - that installs exactly the requested argv, env, fds, cwd, umask, rlimits, signal
+ * request is served by a clone(CLONE_PARENT) child - a direct child of the shell, like a
+ * fork/exec child, usually cloned in advance (a spare, see "serving requests") - that
+ * installs exactly the requested argv, env, fds, cwd, umask, rlimits, signal
  * dispositions and mask and process group, patches the glibc state that was read from the
  * warm-up stack, and jumps to the program's real entry point with a fresh stack.
  *
@@ -39,6 +40,7 @@ typedef unsigned char u8;
 #define SYS_sendmsg 46
 #define SYS_recvmsg 47
 #define SYS_clone 56
+#define SYS_clock_gettime 228
 #define SYS_exit 60
 #define SYS_fcntl 72
 #define SYS_fchdir 81
@@ -72,6 +74,8 @@ typedef unsigned char u8;
 #define F_DUPFD 0
 #define F_DUPFD_CLOEXEC 1030
 #define MSG_NOSIGNAL 0x4000
+#define MSG_PEEK 0x2
+#define CLOCK_MONOTONIC 1
 #define MSG_CMSG_CLOEXEC 0x40000000
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -104,9 +108,12 @@ typedef unsigned char u8;
 
 /* Exit codes of a stub that cannot become a warm server; sent as -(WARM_ERR + code). */
 #define WARM_ERR 1000
-/* Every answer is (pid, error, sequence number of the request it answers); this one
- * answers whatever request is pending. */
+/* Every answer is (pid, error, sequence number of the request it answers, flags, count
+ * of ended spares to reap, their pids); ANY_SEQ answers whatever request is pending. */
 #define ANY_SEQ (-1)
+#define REPLY_WORDS 9
+#define MAX_REAP 4
+#define FROM_SPARE 1
 enum { E_ARGS = 1, E_OPEN, E_ELF, E_MAP, E_INTERP, E_THREADS, E_RESOURCES, E_FDS, E_OUTPUT,
        E_LAZY };
 
@@ -183,7 +190,7 @@ static __attribute__((noreturn)) void die(int code)
             break;
     }
     /* Tell the shell why this binary cannot be warmed (it falls back to posix_spawn). */
-    i64 msg[3] = { 0, WARM_ERR + code, ANY_SEQ };
+    i64 msg[REPLY_WORDS] = { 0, WARM_ERR + code, ANY_SEQ };
     struct { void *base; u64 len; } iov = { msg, sizeof msg };
     struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
              i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
@@ -192,20 +199,43 @@ static __attribute__((noreturn)) void die(int code)
         sc1(SYS_exit_group, 120 + code);
 }
 
-/* In a child: the write end of the pipe its server waits on. A child that is set up
- * answers the shell itself (see child_run) and then writes READY_SENT; writing an errno
- * instead says "failed like posix_spawn would have" (the server tells the shell, which
- * reaps the child and reports the error); EOF alone means the child died before it could
- * answer, and the server answers for it. */
+/* In a child: the write end of the pipe its server waits on. Every note on it is two
+ * words, (what, request seq). A child that is set up answers the shell itself (see
+ * child_run) and then writes READY_SENT; writing an errno instead says "failed like
+ * posix_spawn would have" (the server tells the shell, which reaps the child and reports
+ * the error); EOF alone means the child died before it could answer, and the server
+ * answers for it. A spare (see server_main) first writes TAKEN when it has received a
+ * request, or STALE when it is too old to serve one and ends. */
 static int ready_fd = -1;
 #define READY_SENT (-1)
+#define TAKEN (-2)
+#define STALE (-3)
+static u32 child_seq = (u32)ANY_SEQ;
+/* What a child's answer carries besides its pid: FROM_SPARE, and the ended spares (the
+ * shell's zombies) its server had not yet reported when it was cloned. */
+static i64 child_flags;
+static i64 reap_list[MAX_REAP];
+static int reap_count;
+
+static void note_server(i32 what, u32 seq)
+{
+    i32 m[2] = { what, (i32)seq };
+    if (sc3(SYS_write, ready_fd, m, sizeof m) == -32 /* EPIPE */) {
+        /* The server died meanwhile: the write raised a SIGPIPE, pending while every
+         * signal is blocked, that would kill the program the moment its own mask is
+         * set. Nothing else can have raised one here: take it back. */
+        u64 pipe_set = 1UL << (13 - 1);
+        struct { i64 sec, nsec; } now = { 0, 0 };
+        sc4(SYS_rt_sigtimedwait, &pipe_set, 0, &now, 8);
+    }
+}
 
 static __attribute__((noreturn)) void child_die(i64 err)
 {
     i32 e = (i32)(err < 0 ? -err : err);
     if (e == 0)
         e = 22;
-    sc3(SYS_write, ready_fd, &e, sizeof e);
+    note_server(e, child_seq);
     for (;;)
         sc1(SYS_exit_group, 127);
 }
@@ -621,7 +651,9 @@ struct prctl_mm_map {
 /* Answer the shell on the request socket `fd` (the server's fd 3, moved in a child). */
 static void reply(int fd, i64 pid, i64 err, u32 seq)
 {
-    i64 v[3] = { pid, err, (i64)seq };
+    i64 v[REPLY_WORDS] = { pid, err, (i64)seq, child_flags, reap_count };
+    for (int i = 0; i < reap_count; i++)
+        v[5 + i] = reap_list[i];
     struct { void *base; u64 len; } iov = { v, sizeof v };
     struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
              i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
@@ -694,6 +726,7 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
 {
     u32 *map = (u32 *)(rq + 1);
     char *strs = (char *)(map + 2 * rq->nmap);
+    child_seq = rq->seq;
 
     if (robust_head)
         sc2(SYS_set_robust_list, robust_head, robust_len);
@@ -758,17 +791,7 @@ static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nf
      * depend on (a reader sees EOF only once this child has closed them, as it would
      * once a posix_spawn child had exec'd). */
     reply(sock, sc0(SYS_getpid), 0, rq->seq);
-    {
-        i32 sent = READY_SENT;
-        if (sc3(SYS_write, ready_fd, &sent, sizeof sent) == -32 /* EPIPE */) {
-            /* The server died meanwhile: the write raised a SIGPIPE, pending while
-             * every signal is blocked, that would kill the program the moment its own
-             * mask is set. Nothing else can have raised one here: take it back. */
-            u64 pipe_set = 1UL << (13 - 1);
-            struct { i64 sec, nsec; } now = { 0, 0 };
-            sc4(SYS_rt_sigtimedwait, &pipe_set, 0, &now, 8);
-        }
-    }
+    note_server(READY_SENT, rq->seq);
     /* Close every gap between the (sorted) targets, and everything above them. */
     u32 next = 0;
     for (;;) {
@@ -958,6 +981,264 @@ static int valid_request(struct req *rq, u64 len)
     return s[rq->strings_len - 1] == 0 && nul == (u64)rq->argc + rq->envc + 1;
 }
 
+/* ---- serving requests ------------------------------------------------------------------
+ *
+ * The spare: the server keeps one child cloned in advance, waiting on the request socket
+ * itself, so that a request finds its process already made: the clone (tens of
+ * microseconds of copying page tables) is paid while the previous program runs, not
+ * while the shell waits. A spare is a child of the shell like any other (CLONE_PARENT),
+ * stays in the server's process group until it becomes a program, and dies with the
+ * shell (parent-death signal, socket EOF). It serves a request only if it is younger
+ * than SPARE_MAX_AGE_NS (a program's start time in /proc/PID/stat then stays within one
+ * clock tick of its launch); an older one says STALE and ends, the server serves that
+ * request by cloning a fresh child, and the next answer names the ended spare for the
+ * shell to reap. An idle server thus keeps one sleeping spare and leaves no zombie. */
+#define SPARE_MAX_AGE_NS 10000000L
+
+static i64 shell_pid;
+static i64 spare_pid;            /* 0: no spare */
+static int spare_rd = -1;        /* the server's end of the spare's note pipe */
+static i64 spare_born;
+/* In the server: ended spares (zombies of the shell) not yet named in an answer. */
+static i64 ended[64];
+static int n_ended;
+
+static i64 now_ns(void)
+{
+    struct { i64 sec, nsec; } t = { 0, 0 };
+    sc2(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
+    return t.sec * 1000000000L + t.nsec;
+}
+
+/* Receive one request from fd 3 into reqbuf and fds. Returns its length, or <= 0 when
+ * the shell is gone; a message whose fds did not fit comes back as length 1 (invalid). */
+static i64 receive_request(i32 *fds, int *nfds)
+{
+    struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
+    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+             i32 flags; } mh = { 0, 0, &iov, 1, cmsgbuf, sizeof cmsgbuf, 0 };
+    i64 n;
+    while ((n = sc3(SYS_recvmsg, 3, &mh, MSG_CMSG_CLOEXEC)) == -4)
+        ;
+    *nfds = 0;
+    /* One SCM_RIGHTS header: len (u64), level, type, then the fds. */
+    if (n > 0 && mh.ctllen >= 16) {
+        u64 clen = *(u64 *)cmsgbuf;
+        i32 level = *(i32 *)(cmsgbuf + 8), type = *(i32 *)(cmsgbuf + 12);
+        if (level == SOL_SOCKET && type == SCM_RIGHTS && clen >= 16 && clen <= mh.ctllen) {
+            *nfds = (int)((clen - 16) / 4);
+            for (int i = 0; i < *nfds; i++)
+                fds[i] = ((i32 *)(cmsgbuf + 16))[i];
+        }
+    }
+    if (n > 0 && (mh.flags & 0x8 /* MSG_CTRUNC */))
+        n = 1;
+    return n;
+}
+
+/* A child about to be cloned names the ended spares the server knows of; `handed`
+ * of them are forgotten once its answer is known to have gone out. */
+static int hand_over_ended(void)
+{
+    reap_count = n_ended < MAX_REAP ? n_ended : MAX_REAP;
+    for (int i = 0; i < reap_count; i++)
+        reap_list[i] = ended[i];
+    return reap_count;
+}
+
+static void forget_ended(int handed)
+{
+    for (int i = handed; i < n_ended; i++)
+        ended[i - handed] = ended[i];
+    n_ended -= handed;
+}
+
+static void note_ended(i64 pid)
+{
+    if (n_ended < (int)(sizeof ended / sizeof ended[0]))
+        ended[n_ended++] = pid;
+}
+
+/* The server answers for a child (set-up failure or death before its answer). */
+static void answer_for(i64 pid, i64 err, u32 seq)
+{
+    i64 saved = child_flags;
+    child_flags = 0;
+    int handed = hand_over_ended();
+    reply(3, pid, err, seq);
+    forget_ended(handed);
+    child_flags = saved;
+}
+
+/* The seq of the request waiting on fd 3, without taking it; -1 when none is there. */
+static i64 waiting_seq(int flags)
+{
+    u32 head[10];
+    struct { void *base; u64 len; } iov = { head, sizeof head };
+    struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
+             i32 flags; } mh = { 0, 0, &iov, 1, 0, 0, 0 };
+    i64 n;
+    while ((n = sc3(SYS_recvmsg, 3, &mh, MSG_PEEK | flags)) == -4)
+        ;
+    if (n <= 0)
+        return n == 0 ? -2 : -1;     /* -2: the shell is gone */
+    return n == (i64)sizeof head ? (i64)head[9] : (i64)(u32)ANY_SEQ;
+}
+
+/* Wait for a child's outcome note on `rd` after its request `seq` and answer for it when
+ * it did not answer itself. `handed`: the ended spares its answer named. A spare that
+ * died after saying TAKEN may not have received the request yet (`spare`): then the
+ * request is still waiting, for the next spare. */
+static void settle_child(int rd, i64 pid, u32 seq, int handed, int spare)
+{
+    i32 m[2] = { 0, 0 };
+    i64 n;
+    while ((n = sc3(SYS_read, rd, m, sizeof m)) == -4)
+        ;
+    if (n == sizeof m && m[0] == READY_SENT) {
+        forget_ended(handed);
+        return;
+    }
+    /* An errno: its set-up failed. EOF alone: it died before answering (the shell's
+     * waitpid shows how). */
+    if (n != sizeof m && spare && waiting_seq(0x40 /* MSG_DONTWAIT */) == (i64)seq) {
+        note_ended(pid);
+        return;
+    }
+    answer_for(pid, n == sizeof m ? m[0] : 0, seq);
+}
+
+/* The old way, when there is no spare: receive a request and clone its child. */
+static void serve_one(void)
+{
+    i32 fds[MAX_FDS];
+    int nfds = 0;
+    i64 n = receive_request(fds, &nfds);
+    if (n <= 0)                  /* the shell is gone */
+        sc1(SYS_exit_group, 0);
+    struct req *rq = (struct req *)reqbuf;
+    i64 pid = 0, err = 0;
+    i32 ready[2];
+    u32 seq = (u32)ANY_SEQ;
+    if (!valid_request(rq, (u64)n)) {
+        err = 22;  /* EINVAL */
+    } else if ((seq = rq->seq, err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
+        int handed = hand_over_ended();
+        pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
+                  | SIGCHLD, 0, 0, tid_address, 0);
+        if (pid == 0) {
+            sc1(SYS_close, ready[0]);
+            ready_fd = ready[1];
+            child_run(rq, fds, nfds);
+        }
+        reap_count = 0;
+        /* The child has its own copies: ours go while it sets up. Beyond fds 0-3
+         * the server holds only the received fds (the lowest free when they
+         * arrived) and then the pipe: two ranges around ready[0]. */
+        if (ready[0] > 4)
+            sc3(SYS_close_range, 4, ready[0] - 1, 0);
+        sc3(SYS_close_range, ready[0] + 1, ~0U, 0);
+        nfds = 0;
+        if (pid < 0)
+            err = -pid, pid = 0;
+        else
+            settle_child(ready[0], pid, seq, handed, 0);
+        sc1(SYS_close, ready[0]);
+        if (pid > 0)
+            return;
+    }
+    for (int i = 0; i < nfds; i++)
+        sc1(SYS_close, fds[i]);
+    answer_for(pid, err, seq);
+}
+
+/* The spare's side: sleep until a request is there, then take it (fresh) or leave it to
+ * the server (stale). */
+static __attribute__((noreturn)) void spare_run(void)
+{
+    /* Its parent is the shell: die with it, as the server does. */
+    sc2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+    if (sc0(SYS_getppid) != shell_pid)
+        sc1(SYS_exit_group, 0);
+    i64 seq = waiting_seq(0);
+    if (seq < 0)                 /* the shell is gone */
+        sc1(SYS_exit_group, 0);
+    if (now_ns() - spare_born > SPARE_MAX_AGE_NS) {
+        note_server(STALE, (u32)ANY_SEQ);
+        sc1(SYS_exit_group, 0);
+    }
+    /* Said before receiving: whatever happens to this process from here on, the server
+     * can tell whether the request was taken (see settle_child). */
+    child_seq = (u32)seq;
+    note_server(TAKEN, child_seq);
+    i32 fds[MAX_FDS];
+    int nfds = 0;
+    i64 n = receive_request(fds, &nfds);
+    if (n <= 0)
+        sc1(SYS_exit_group, 0);
+    struct req *rq = (struct req *)reqbuf;
+    /* A program started by exec has no parent-death signal. */
+    sc2(SYS_prctl, PR_SET_PDEATHSIG, 0);
+    if (!valid_request(rq, (u64)n))
+        child_die(22);           /* EINVAL, as the server answers an invalid request */
+    child_run(rq, fds, nfds);
+}
+
+static int spare_handed;         /* ended spares the current spare's answer names */
+
+static int make_spare(void)
+{
+    i32 p[2];
+    if (sc2(SYS_pipe2, p, O_CLOEXEC) < 0)
+        return 0;
+    spare_born = now_ns();
+    child_flags = FROM_SPARE;
+    int handed = hand_over_ended();
+    i64 pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
+                  | SIGCHLD, 0, 0, tid_address, 0);
+    if (pid == 0) {
+        sc1(SYS_close, p[0]);
+        ready_fd = p[1];
+        spare_run();
+    }
+    child_flags = 0;
+    reap_count = 0;
+    sc1(SYS_close, p[1]);
+    if (pid < 0) {
+        sc1(SYS_close, p[0]);
+        return 0;
+    }
+    spare_pid = pid;
+    spare_rd = p[0];
+    spare_handed = handed;
+    return 1;
+}
+
+/* Wait for the spare's first note and act on it. */
+static void follow_spare(void)
+{
+    i64 pid = spare_pid;
+    int rd = spare_rd, handed = spare_handed;
+    spare_pid = 0;
+    spare_rd = -1;
+    i32 m[2] = { 0, 0 };
+    i64 n;
+    while ((n = sc3(SYS_read, rd, m, sizeof m)) == -4)
+        ;
+    if (n == sizeof m && m[0] == TAKEN) {
+        /* The next spare is made once this one has answered (while its program runs). */
+        settle_child(rd, pid, (u32)m[1], handed, 1);
+        sc1(SYS_close, rd);
+        return;
+    }
+    sc1(SYS_close, rd);
+    /* STALE, or killed before it took anything: it is (about to be) a zombie of the
+     * shell, named in the next answer. */
+    note_ended(pid);
+    if (n == sizeof m && m[0] == STALE)
+        serve_one();             /* a request is waiting: serve it fresh */
+}
+
 void __attribute__((noreturn, visibility("hidden"))) server_main(void)
 {
     if (count_entries("/proc/self/task") != 1)
@@ -1021,68 +1302,11 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     }
 
     for (;;) {
-        struct { void *base; u64 len; } iov = { reqbuf, sizeof reqbuf };
-        struct { void *name; u32 namelen; void *iov; u64 iovlen; void *ctl; u64 ctllen;
-                 i32 flags; } mh = { 0, 0, &iov, 1, cmsgbuf, sizeof cmsgbuf, 0 };
-        i64 n = sc3(SYS_recvmsg, 3, &mh, MSG_CMSG_CLOEXEC);
-        if (n == -4)           /* EINTR */
+        if (!make_spare()) {
+            serve_one();                 /* no spare possible now: the old way */
             continue;
-        if (n <= 0)            /* the shell is gone */
-            sc1(SYS_exit_group, 0);
-
-        i32 fds[MAX_FDS];
-        int nfds = 0;
-        /* One SCM_RIGHTS header: len (u64), level, type, then the fds. */
-        if (mh.ctllen >= 16) {
-            u64 clen = *(u64 *)cmsgbuf;
-            i32 level = *(i32 *)(cmsgbuf + 8), type = *(i32 *)(cmsgbuf + 12);
-            if (level == SOL_SOCKET && type == SCM_RIGHTS && clen >= 16 && clen <= mh.ctllen) {
-                nfds = (int)((clen - 16) / 4);
-                for (int i = 0; i < nfds; i++)
-                    fds[i] = ((i32 *)(cmsgbuf + 16))[i];
-            }
         }
-        struct req *rq = (struct req *)reqbuf;
-        i64 pid = 0, err = 0;
-        i32 ready[2];
-        int answered = 0;
-        u32 seq = (u32)ANY_SEQ;
-        if (!valid_request(rq, (u64)n) || (mh.flags & 0x8 /* MSG_CTRUNC */)) {
-            err = 22;  /* EINVAL */
-        } else if ((seq = rq->seq, err = -sc2(SYS_pipe2, ready, O_CLOEXEC)) == 0) {
-            pid = sc5(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
-                      | SIGCHLD, 0, 0, tid_address, 0);
-            if (pid == 0) {
-                sc1(SYS_close, ready[0]);
-                ready_fd = ready[1];
-                child_run(rq, fds, nfds);
-            }
-            /* The child has its own copies: ours go while it sets up. Beyond fds 0-3
-             * the server holds only the received fds (the lowest free when they
-             * arrived) and then the pipe: two ranges around ready[0]. */
-            if (ready[0] > 4)
-                sc3(SYS_close_range, 4, ready[0] - 1, 0);
-            sc3(SYS_close_range, ready[0] + 1, ~0U, 0);
-            nfds = 0;
-            if (pid < 0) {
-                err = -pid;
-                pid = 0;
-            } else {
-                /* READY_SENT: the child answered the shell itself. An errno: its set-up
-                 * failed. EOF alone: it died before answering (the shell's waitpid
-                 * shows how); answer for it. */
-                i32 e = 0;
-                while (sc3(SYS_read, ready[0], &e, sizeof e) == -4)
-                    ;
-                answered = e == READY_SENT;
-                err = e;
-            }
-            sc1(SYS_close, ready[0]);
-        }
-        for (int i = 0; i < nfds; i++)
-            sc1(SYS_close, fds[i]);
-        if (!answered)
-            reply(3, pid, err, seq);
+        follow_spare();
     }
 }
 
@@ -1108,6 +1332,7 @@ void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
     sc2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
     if (sc0(SYS_getppid) != shell)
         sc1(SYS_exit_group, 0);
+    shell_pid = shell;
     /* glibc's posix_spawn leaves its internal signals (32, 33) ignored in the new
      * program; an exec'd program starts with them at default, and so does every child
      * (so none has to reset them per run). */

@@ -354,6 +354,13 @@ cdef bytes _encode_env(dict env):
 
 
 cdef unsigned int _seq = 0
+# An answer: pid, error, request seq, flags, count of ended spares to reap, their pids
+# (asm/stub.c, reply()).
+cdef enum:
+    REPLY_WORDS = 9
+    MAX_REAP = 4
+    FROM_SPARE = 1
+last_from_spare = False   # whether the last warm launch found its process made in advance
 
 
 cdef inline void _put32(char *p, unsigned int v) noexcept nogil:
@@ -431,7 +438,8 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
     cdef mode_t um
     cdef rlimit rl
     cdef int r, err = 0
-    cdef long long reply[3]
+    cdef long long reply[REPLY_WORDS]
+    cdef long long k
     global _seq
     _seq = (_seq + 1) & 0x7fffffff
     cdef unsigned int seq = _seq
@@ -495,14 +503,23 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
                 if r == 0:
                     err = -1
             while err == 0:
-                got = recv(sock, reply, 24, 0)
+                got = recv(sock, reply, sizeof(reply), 0)
                 if got < 0 and errno == EINTR:
                     continue
-                if got != 24:
+                if got != sizeof(reply):
                     err = -2 if got >= 0 else errno
                 elif reply[2] == <long long>seq or reply[2] == ANY_SEQ:
                     break
                 # else: a late answer to an earlier request (see the module doc)
+    global last_from_spare
+    if err == 0:
+        # Spares of this server that ended unused (zombies of the shell): reap them now.
+        k = 0
+        while k < reply[4] and k < MAX_REAP:
+            if reply[5 + k] > 0:
+                _reap(<pid_t>reply[5 + k])
+            k += 1
+        last_from_spare = (reply[3] & FROM_SPARE) != 0
     if err == -1:
         raise WarmError("timeout")
     if err == -2:

@@ -82,7 +82,7 @@ def _plain_line(jobs, pid: int, long: bool) -> str:
     state = "Running" if status is None else ("Done" if status == 0 else f"Exit {status}")
     current, previous = jobs.marked()
     mark = "+" if pid == current else "-" if pid == previous else " "
-    middle = f" {pid} " if long else "  "
+    middle = f" {pid:5d} " if long else "  "
     return f"[{jobs.numbers[pid]}]{mark}{middle}{state:<24}{jobs.texts[pid]}\n"
 
 

@@ -61,7 +61,7 @@ def make_room(fd: int) -> None:
 def is_internal_pid(pid: int) -> bool:
     """True for the pool's own warm processes: the interpreter must never reap them or
     report them as jobs (a waitpid(-1) that returns one of them is to be ignored)."""
-    return _pool is not None and pid in _pool.internal_pids
+    return _pool is not None and _pool.is_internal(pid)
 
 
 def prepare_exec() -> None:

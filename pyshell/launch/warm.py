@@ -17,8 +17,11 @@ Rules that keep a warm child indistinguishable from a fork/exec child:
   read them once, at warm-up.
 - Servers are children of the shell (CLONE_PARENT needs that), in their own process
   group (terminal signals never reach them), with PR_SET_PDEATHSIG and socket EOF making
-  them exit with the shell. The interpreter must not reap them: `is_internal_pid(pid)`
-  tells which pids belong to the pool. A forked copy of the shell (subshell) never uses
+  them exit with the shell. Each keeps a spare child made in advance (asm/stub.c): also
+  a child of the shell, in its server's group until it becomes a program. A spare that
+  ended unused is named in the next answer and reaped then (`_loader.request`); a
+  dropped server's group is killed and reaped. The interpreter must not reap them:
+  `is_internal_pid(pid)` tells which pids belong to the pool. A forked copy of the shell (subshell) never uses
   its parent's servers: the pool notices the pid change and starts empty.
 - PYWARMSH_WARM=0 disables warming. PYWARMSH_WARM_STATS=<file> writes statistics as
   JSON to <file> when the shell exits.
@@ -141,6 +144,22 @@ def _mask(signals) -> int:
     return m
 
 
+def _end_spares(group):
+    """A dropped server's spare (a child of the shell waiting in the server's process
+    group, see asm/stub.c) ends with it: kill whatever is left in the group, reap it."""
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except OSError:
+        pass
+    while True:
+        try:
+            os.waitpid(-group, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+
+
 class _Server:
     __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
                  "attrs", "cwd_gen")
@@ -173,7 +192,7 @@ class WarmPool:
         self.failed: dict = {}                      # key -> why its server never served
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
-                      "evictions": 0, "stale_drops": 0, "dead_drops": 0}
+                      "evictions": 0, "stale_drops": 0, "dead_drops": 0, "spare_hits": 0}
         self.stub_ok = os.access(STUB, os.X_OK)
         # Warm up with every function bound in advance (see _start); turned off for good
         # when a stub reports that it cannot put ld.so back to lazy binding.
@@ -207,6 +226,16 @@ class WarmPool:
             if srv.pidfd >= 0:
                 os.close(srv.pidfd)
         self.internal_pids.discard(srv.pid)
+        _end_spares(srv.pid)
+
+    def is_internal(self, pid) -> bool:
+        """A server, or a server's spare (it waits in its server's process group)."""
+        if pid in self.internal_pids:
+            return True
+        try:
+            return os.getpgid(pid) in self.internal_pids
+        except OSError:
+            return False
 
     def _forked(self):
         """This is a forked copy of the shell: the servers belong to the parent."""
@@ -323,6 +352,8 @@ class WarmPool:
         except (OSError, ValueError):
             return self._spawn(req, "request-error")
         self.stats["warm_hits"] += 1
+        if _loader.last_from_spare:
+            self.stats["spare_hits"] += 1
         if srv.used == 0:
             self._after_warmup(srv)
         srv.used += 1

@@ -445,8 +445,11 @@ def sc_hygiene():
                     fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == os.getpid() and (POOL is None
-                                                  or int(p) not in POOL.internal_pids):
+            if int(fields[1]) != os.getpid():
+                continue
+            if fields[0] == "Z":
+                kids.append("zombie")
+            elif POOL is None or not POOL.is_internal(int(p)):
                 kids.append(fields[0])
     return [before == after, kids]
 
@@ -469,14 +472,101 @@ def sc_servers():
             META.setdefault("server_pgrp_is_own", []).append(int(fields[2]) == pid)
             # A server drops its copies of a request's fds while the child sets up,
             # concurrently with the shell: give it a moment to become idle.
+            # Besides the request socket (3) it holds only the read end of its spare's
+            # note pipe; the spare (a child of this shell in the server's group) holds
+            # the socket and the write end.
             deadline = time.time() + 2
             while True:
-                fds = sorted(os.listdir(f"/proc/{pid}/fd"))
-                if fds == ["0", "1", "2", "3"] or time.time() > deadline:
+                fds = _fd_kinds(pid)
+                if fds == ["0", "1", "2", "3:socket", "4:pipe"] or time.time() > deadline:
                     break
                 time.sleep(0.01)
             META.setdefault("server_fds", []).append(fds)
+        spares = [p for p in _children() if p not in POOL.internal_pids]
+        META["spares"] = spares
+        META["spare_in_server_group"] = [os.getpgid(p) in POOL.internal_pids
+                                         for p in spares]
+        META["spare_fds"] = [_fd_kinds(p) for p in spares]
     return []
+
+
+def _fd_kinds(pid):
+    kinds = []
+    for fd in sorted(os.listdir(f"/proc/{pid}/fd"), key=int):
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        kind = target.split(":")[0] if target.startswith(("socket:", "pipe:")) else ""
+        kinds.append(f"{fd}:{kind}" if kind else fd)
+    return kinds
+
+
+def _children():
+    kids = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid():
+                kids.append(int(p))
+    return kids
+
+
+def sc_spares():
+    """Servers keep a spare child made in advance (asm/stub.c). Programs served by one
+    start within one clock tick of their launch (a spare too old to serve ends instead);
+    spares that ended unused, too old or killed from outside, leave no zombie; every
+    program still runs exactly once."""
+    tick = os.sysconf("SC_CLK_TCK")
+    null = os.open("/dev/null", os.O_RDWR)
+    starts_ok = []
+    runs = []
+
+    def launch_one(code):
+        marker = os.path.join(WORK, "ran")
+        req = LaunchRequest("/bin/sh", ["sh", "-c", f"echo x >> {marker}; exit {code}"],
+                            dict(BASE_ENV), fds=[(0, null), (1, null), (2, null)])
+        before = time.clock_gettime(time.CLOCK_BOOTTIME)
+        pid = start(req)
+        with open(f"/proc/{pid}/stat") as f:
+            starttime = int(f.read().rsplit(")", 1)[1].split()[19])
+        after = time.clock_gettime(time.CLOCK_BOOTTIME)
+        _, st = os.waitpid(pid, 0)
+        starts_ok.append(int(before * tick) - 1 <= starttime <= int(after * tick) + 1)
+        runs.append(status_of(st))
+
+    def zombies():
+        return [p for p in _children() if _state(p) == "Z"]
+
+    for i in range(20):                  # back to back: served by spares
+        launch_one(i % 4)
+    after_burst = zombies()
+    for i in range(3):                   # idle long enough for the spare to grow old
+        time.sleep(0.03)
+        launch_one(10 + i)
+    after_stale = zombies()
+    if POOL is not None:                 # a spare killed from outside while idle
+        for p in _children():
+            if p not in POOL.internal_pids and POOL.is_internal(p):
+                os.kill(p, signal.SIGKILL)
+        time.sleep(0.02)
+        META["spare_hits"] = POOL.stats["spare_hits"]
+    launch_one(20)
+    launch_one(21)
+    after_kill = zombies()
+    with open(os.path.join(WORK, "ran")) as f:
+        ran = f.read().count("x")
+    os.close(null)
+    return [all(starts_ok), runs, ran, after_burst, after_stale, after_kill]
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
 
 
 def main():

@@ -285,11 +285,25 @@ def test_servers_isolated_and_die_with_shell(user, probe_dir):
     meta = warm["meta"]
     assert len(meta["servers"]) == 2
     assert all(meta["server_pgrp_is_own"])
-    assert all(fds == ["0", "1", "2", "3"] for fds in meta["server_fds"])
+    assert all(fds == ["0", "1", "2", "3:socket", "4:pipe"] for fds in meta["server_fds"])
+    # one spare per server, waiting in its server's group with the socket and its pipe
+    assert len(meta["spares"]) == 2 and all(meta["spare_in_server_group"])
+    assert all(fds[:4] == ["0", "1", "2", "3:socket"] and len(fds) == 5
+               and fds[4].endswith(":pipe") for fds in meta["spare_fds"])
+    internal = meta["servers"] + meta["spares"]
     deadline = time.time() + 5
-    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") for p in meta["servers"]):
+    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") for p in internal):
         time.sleep(0.05)
-    assert not any(os.path.exists(f"/proc/{p}") for p in meta["servers"])
+    assert not any(os.path.exists(f"/proc/{p}") for p in internal)
+
+
+def test_spares_start_on_time_run_once_and_leave_no_zombies(user, probe_dir):
+    """Spares (see asm/stub.c): start times within a clock tick of the launch, each
+    program run exactly once, no zombie after bursts, idle gaps or a killed spare."""
+    warm, _ = both("spares", user, probe_dir)
+    assert warm["result"][0] is True and warm["result"][2] == 25
+    assert warm["result"][3:] == [[], [], []]
+    assert warm["meta"]["spare_hits"] >= 10
 
 
 def test_warm_off_switch(probe_dir):
