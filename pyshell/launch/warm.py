@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
+import _socket   # not `socket`: its import (selectors, enums) costs every script ~2.5 ms
 import time
 from collections import OrderedDict
 
@@ -170,7 +170,7 @@ class _Server:
             self.pidfd = _loader.move_high(os.pidfd_open(pid))
         except (OSError, AttributeError):
             self.pidfd = -1
-        self.sock = sock
+        self.sock = sock           # our end of the request socket (an fd)
         self.cwd_gen = _cwd_generation   # the shell's directory it started in
         self.path = path
         self.attrs = attrs    # nice value and affinity the server (and its children) got
@@ -210,9 +210,9 @@ class WarmPool:
         srv = self.servers.pop(key, None)
         if srv is None:
             return
-        self.own_fds.discard(srv.sock.fileno())
+        self.own_fds.discard(srv.sock)
         self.own_fds.discard(srv.pidfd)
-        srv.sock.close()
+        os.close(srv.sock)
         try:
             if srv.pidfd >= 0:
                 signal.pidfd_send_signal(srv.pidfd, signal.SIGKILL)
@@ -240,7 +240,7 @@ class WarmPool:
     def _forked(self):
         """This is a forked copy of the shell: the servers belong to the parent."""
         for srv in self.servers.values():
-            srv.sock.close()
+            os.close(srv.sock)
             if srv.pidfd >= 0:
                 os.close(srv.pidfd)
         self.servers.clear()
@@ -255,13 +255,11 @@ class WarmPool:
     def make_room(self, fd):
         """Move the server fd sitting on `fd` (see pyshell.launch.make_room)."""
         for key, srv in list(self.servers.items()):
-            if srv.sock.fileno() == fd:
-                moved = _loader.move_high(os.dup(fd))
-                srv.sock.close()
-                srv.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET,
-                                         fileno=moved)
+            if srv.sock == fd:
+                srv.sock = _loader.move_high(os.dup(fd))
+                os.close(fd)
                 self.own_fds.discard(fd)
-                self.own_fds.add(moved)
+                self.own_fds.add(srv.sock)
             elif srv.pidfd == fd:
                 srv.pidfd = _loader.move_high(os.dup(fd))
                 os.close(fd)
@@ -398,25 +396,25 @@ class WarmPool:
             # behaviour, and with them binding at first call.
             env["LD_BIND_NOW"] = "1"
             args.append("1")
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        mine = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET,
-                             fileno=_loader.move_high(mine.detach()))
+        mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
+        theirs = theirs.detach()
+        mine = _loader.move_high(mine.detach())
         try:
             pid = os.posix_spawn(
                 STUB, args, env,
-                file_actions=[(os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
+                file_actions=[(os.POSIX_SPAWN_DUP2, theirs, 3),
                               (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDWR, 0),
                               (os.POSIX_SPAWN_DUP2, 0, 1),
                               (os.POSIX_SPAWN_DUP2, 0, 2)],
                 setpgroup=0, setsigdef=_ALL_SIGNALS, setsigmask=())
         except OSError:
-            mine.close()
+            os.close(mine)
             return None
         finally:
-            theirs.close()
+            os.close(theirs)
         self.internal_pids.add(pid)
         srv = _Server(pid, mine, path, attrs)
-        self.own_fds.add(mine.fileno())
+        self.own_fds.add(mine)
         self.own_fds.add(srv.pidfd)
         self.servers[key] = srv
         self.stats["servers_started"] += 1
@@ -456,14 +454,14 @@ class WarmPool:
         if req.cwd is None and srv.cwd_gen == _cwd_generation:
             # the shell has not changed directory since the server started in its
             # directory: the child inherits the very same one
-            return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
+            return _loader.request(srv.sock, req.path, req.argv, req.env, fdmap,
                                    srcs, -1, pgid, _mask(req.sigdefault),
                                    _mask(req.sigmask), REPLY_TIMEOUT_MS)
         cwd_fd = os.open(req.cwd if req.cwd is not None else ".",
                          os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             srcs.append(cwd_fd)
-            return _loader.request(srv.sock.fileno(), req.path, req.argv, req.env, fdmap,
+            return _loader.request(srv.sock, req.path, req.argv, req.env, fdmap,
                                    srcs, len(srcs) - 1, pgid, _mask(req.sigdefault),
                                    _mask(req.sigmask), REPLY_TIMEOUT_MS)
         finally:
