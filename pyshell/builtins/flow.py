@@ -215,6 +215,11 @@ def _install(sh, name: str, action) -> None:
     try:
         if action is None:
             signal.signal(num, signal.SIG_DFL)
+        elif action == "" and num == signal.SIGCHLD:
+            # Really ignoring SIGCHLD would make the kernel reap every child at once
+            # (no status for wait or $?): bash keeps reaping too. Unlike bash, programs
+            # then start with SIGCHLD at its default rather than ignored.
+            signal.signal(num, signal.SIG_DFL)
         elif action == "":
             signal.signal(num, signal.SIG_IGN)
         else:

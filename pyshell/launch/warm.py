@@ -121,6 +121,8 @@ def track_signal_changes():
     changed = _loader.signals_changed
 
     def tracked_signal(signalnum, handler):
+        if signalnum == signal.SIGCHLD:
+            _chld_handler(callable(handler))
         try:
             return current(signalnum, handler)
         finally:
@@ -129,6 +131,23 @@ def track_signal_changes():
     tracked_signal._pywarmsh_tracked = True
     tracked_signal.__doc__ = current.__doc__
     signal.signal = tracked_signal
+
+
+# The pool of this process (set by WarmPool) and whether the shell handles SIGCHLD (a
+# `trap ... CHLD`): the trap must run once per child the script started, but warm
+# processes and spares are children of the shell too, and they end (eviction, a stale
+# spare). While such a trap is set, programs start through posix_spawn only.
+_active_pool = None
+_chld_trapped = False
+
+
+def _chld_handler(trapped: bool) -> None:
+    global _chld_trapped
+    if trapped and not _chld_trapped and _active_pool is not None:
+        # End the warm processes now, before the handler is installed: their SIGCHLDs
+        # arrive while the signal is still at its default (discarded).
+        _active_pool.close()
+    _chld_trapped = trapped
 
 
 def _mask(signals) -> int:
@@ -194,6 +213,9 @@ class WarmPool:
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0, "spare_hits": 0}
         self.stub_ok = os.access(STUB, os.X_OK)
+        global _active_pool, _chld_trapped
+        _active_pool = self
+        _chld_trapped = callable(signal.getsignal(signal.SIGCHLD))
         # Warm up with every function bound in advance (see _start); turned off for good
         # when a stub reports that it cannot put ld.so back to lazy binding.
         self.bind_now = True
@@ -277,6 +299,8 @@ class WarmPool:
         if os.getpid() != self.owner:
             self._forked()
         self.stats["launches"] += 1
+        if _chld_trapped:
+            return self._spawn(req, "chld-trap")
         if req.cwd is not None and not req.path.startswith("/"):
             # resolved against req.cwd by the exec: leave it to posix_spawn
             return self._spawn(req, "relative-path-with-cwd")
