@@ -484,7 +484,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             desc += " (core dumped)"
         from pyshell.interp.printer import command_text
         text = command_text(node) if node is not None else ""
-        write_stderr(f"{self.error_prefix()}{pid} {desc:<24}{text}\n")
+        write_stderr(f"{self.error_prefix()}{pid:5d} {desc:<24}{text}\n")
 
     def _exec_in_place(self, path, argv, env) -> None:
         """`-c`'s last command: replace the shell, as bash does (no fork, no wait)."""
