@@ -373,12 +373,14 @@ cdef inline void _put64(char *p, unsigned long long v) noexcept nogil:
 
 def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfds,
             int cwd_index, int pgid, unsigned long long sigdefault,
-            unsigned long long sigmask, int timeout_ms):
+            unsigned long long sigmask, int timeout_ms, bint answer=True):
     """Send one launch request to a warm stub and return the new child's pid.
 
     fdmap: [(child_fd, index into srcfds)]; srcfds: the shell's fds to pass (the last one
     may be a cwd directory fd, named by cwd_index). Raises WarmError when the warm path
     failed before a child was created (the caller then uses posix_spawn).
+    answer=False: only send; returns the request's seq, for `receive` to collect the
+    answer later (answers to one server come in the order of its requests).
     """
     cdef list parts = []
     cdef Py_ssize_t total = 0, nstr = 0, i
@@ -425,7 +427,7 @@ def request(int sock, object execfn, list argv, dict env, list fdmap, list srcfd
         for i in range(nfds):
             fdarr[i] = srcfds[i]
         return _send(sock, buf, size, argc, envc, <unsigned int>nstr, nmap, fdarr, nfds,
-                     cwd_index, pgid, sigdefault, sigmask, timeout_ms)
+                     cwd_index, pgid, sigdefault, sigmask, timeout_ms, answer)
     finally:
         free(buf)
 
@@ -434,12 +436,10 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
                      unsigned int envc, unsigned int nstr, unsigned int nmap, int *fdarr,
                      unsigned int nfds, int cwd_index, int pgid,
                      unsigned long long sigdefault, unsigned long long sigmask,
-                     int timeout_ms) except? -1:
+                     int timeout_ms, bint answer) except? -1:
     cdef mode_t um
     cdef rlimit rl
     cdef int r, err = 0
-    cdef long long reply[REPLY_WORDS]
-    cdef long long k
     global _seq
     _seq = (_seq + 1) & 0x7fffffff
     cdef unsigned int seq = _seq
@@ -448,7 +448,6 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
     cdef iovec iov
     cdef char cbuf[16 + MAX_FDS * 4]
     cdef cmsghdr *cm
-    cdef pollfd pfd
     with nogil:
         _put32(buf, REQ_MAGIC)
         _put32(buf + 4, <unsigned int>size)
@@ -491,7 +490,27 @@ cdef long long _send(int sock, char *buf, Py_ssize_t size, unsigned int argc,
                 break
         if got < 0:
             err = errno
-        else:
+    if err:
+        raise WarmError("socket-error", err)
+    if not answer:
+        return seq
+    return _receive(sock, seq, timeout_ms)
+
+
+def receive(int sock, unsigned int seq, int timeout_ms):
+    """The answer to the request `seq` sent with answer=False: the child's pid, or
+    WarmError as `request` raises it."""
+    return _receive(sock, seq, timeout_ms)
+
+
+cdef long long _receive(int sock, unsigned int seq, int timeout_ms) except? -1:
+    cdef int r, err = 0
+    cdef long long reply[REPLY_WORDS]
+    cdef long long k
+    cdef ssize_t got
+    cdef pollfd pfd
+    with nogil:
+        if True:
             if timeout_ms >= 0:
                 pfd.fd = sock
                 pfd.events = POLLIN

@@ -49,6 +49,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.jobs = Jobs()
         self.hash = CommandHash()
         self.traps: dict[str, str] = {}      # "EXIT", "INT", ... -> command text
+        self.deferred_stage = None   # the pipeline stage being started (see _start_stages)
         self.pending_signals: list[int] = []
         self.errexit_ignore = 0              # >0 inside conditions, && || lists, !
         self.loop_depth = 0
@@ -450,6 +451,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         try:
             if jc is not None:
                 pid = jc.launch(launch, LaunchRequest(path, argv, env), async_)
+            elif node is not None and node is self.deferred_stage:
+                # a pipeline stage: its answer is collected once every stage is started
+                from pyshell.launch import launch_deferred
+                pid = launch_deferred(LaunchRequest(path, argv, env))
             else:
                 pid = launch(LaunchRequest(path, argv, env))
         except OSError as exc:

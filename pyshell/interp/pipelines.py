@@ -127,7 +127,8 @@ class PipelineMixin:
                         moves.append((w, 2))
                 try:
                     started.append(self.start_async(
-                        cmd, moves, [*close_in_children, *([r] if r is not None else [])]))
+                        cmd, moves, [*close_in_children, *([r] if r is not None else [])],
+                        defer=True))
                 finally:
                     if prev_read is not None:
                         os.close(prev_read)
@@ -137,15 +138,32 @@ class PipelineMixin:
         finally:
             if prev_read is not None and len(started) <= last:
                 os.close(prev_read)
+            self._finish_launches(started)
         return started
 
-    def start_async(self, cmd, moves, close_in_child=()):
+    def _finish_launches(self, started) -> None:
+        """Stages whose programs were only requested (see run_program): their pids, or
+        the status of a start that failed after all."""
+        for i, s in enumerate(started):
+            if isinstance(s, Started) and type(s.pid) is not int:
+                pending = s.pid
+                from pyshell.launch import finish
+                try:
+                    s.pid = finish(pending)
+                except OSError as exc:
+                    req = pending.req
+                    started[i] = self.exec_failure(exc, req.argv[0], req.path, req.argv,
+                                                   req.env)
+
+    def start_async(self, cmd, moves, close_in_child=(), defer: bool = False):
         """Start `cmd` with the fd `moves` (src, dst) applied, without waiting: returns
         Started(pid), or an int status when it failed before a process existed."""
         simple = self._spawn_candidate(cmd, pipeline_stage=True)
         if simple is not None:
             frame = self.redirector.plumb(moves)
             last_arg = self.last_arg  # $_ is set by commands the shell itself runs
+            deferred = self.deferred_stage
+            self.deferred_stage = simple if defer else None
             try:
                 return self._run_simple(simple, async_=True)
             except FatalShellError as exc:
@@ -157,6 +175,7 @@ class PipelineMixin:
             except AbortCommand as exc:
                 return exc.status
             finally:
+                self.deferred_stage = deferred
                 self.last_arg = last_arg
                 self.redirector.restore(frame)
         return Started(self.fork(lambda: self.execute(cmd), moves, close_in_child))

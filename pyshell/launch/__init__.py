@@ -47,6 +47,24 @@ def launch(req: LaunchRequest) -> int:
     return pool.launch(req)
 
 
+def launch_deferred(req: LaunchRequest):
+    """Like `launch`, but a warm launch may only be sent: then the result is a pending
+    launch, to be passed to `finish` (before any wait, in the order sent). Used for a
+    pipeline's stages, so that all its programs are requested before any answer is
+    awaited. The fds the request names are taken at this call."""
+    pool = _pool if _warm_enabled else (None if _warm_enabled is False else _get_pool())
+    if pool is None:
+        return spawn(req)
+    return pool.launch(req, defer=True)
+
+
+def finish(started) -> int:
+    """The pid of a launch returned by `launch_deferred` (an int is returned as is)."""
+    if type(started) is int:
+        return started
+    return _pool.finish(started)
+
+
 def make_room(fd: int) -> None:
     """The shell is about to put one of the script's fds on `fd` (exec 230>file): if
     one of the launcher's own fds sits there, it moves elsewhere first, as bash moves

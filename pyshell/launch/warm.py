@@ -179,9 +179,22 @@ def _end_spares(group):
             continue
 
 
+class Pending:
+    """A launch request sent to a warm process whose answer is still to be received."""
+    __slots__ = ("srv", "key", "seq", "req", "fdmap", "keep")
+
+    def __init__(self, srv, key, seq, req, fdmap, keep):
+        self.srv = srv
+        self.key = key
+        self.seq = seq
+        self.req = req
+        self.fdmap = fdmap
+        self.keep = keep
+
+
 class _Server:
     __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
-                 "attrs", "cwd_gen")
+                 "attrs", "cwd_gen", "pending")
 
     def __init__(self, pid, sock, path, attrs):
         self.pid = pid
@@ -197,6 +210,7 @@ class _Server:
         self.used = 0
         self.mem_kb = 0
         self.start_ns = time.perf_counter_ns()
+        self.pending = 0      # requests sent whose answers are still to be received
 
 
 class WarmPool:
@@ -209,6 +223,9 @@ class WarmPool:
         self.uses: dict = {}                        # key -> launches seen
         self.by_path: dict = {}                     # path -> key of its last warm use
         self.failed: dict = {}                      # key -> why its server never served
+        self.retiring: set = set()                  # keys to drop once no answer is owed
+        self.outstanding: set = set()               # Pending launches not yet finished
+        os.register_at_fork(after_in_child=self._drop_kept_fds)
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
                       "evictions": 0, "stale_drops": 0, "dead_drops": 0, "spare_hits": 0}
@@ -295,7 +312,10 @@ class WarmPool:
             self._drop(key)
 
     # ---- the seam ------------------------------------------------------------------
-    def launch(self, req: LaunchRequest) -> int:
+    def launch(self, req: LaunchRequest, defer: bool = False):
+        """A pid, or with `defer` possibly a Pending whose `finish` gives the pid: the
+        request is sent, its answer collected later (a pipeline's stages are all
+        requested before any answer is awaited)."""
         if os.getpid() != self.owner:
             self._forked()
         self.stats["launches"] += 1
@@ -330,56 +350,143 @@ class WarmPool:
             if srv is None:
                 return self._spawn(req, "server-start-failed")
         elif srv.libs and not _loader.identities_current(srv.libs):
-            self.stats["stale_drops"] += 1
-            self._drop(key)
+            if not srv.pending:      # else dropped at its next use
+                self.stats["stale_drops"] += 1
+                self._drop(key)
             return self._spawn(req, "stale-library")
         elif srv.attrs != _loader.process_attributes():
-            self._drop(key)
+            if not srv.pending:
+                self._drop(key)
             return self._spawn(req, "nice-or-affinity-changed")
         else:
             self.servers.move_to_end(key)
         old = self.by_path.get(req.path)
         if old != key:
-            if old in self.servers and old[1] == loader_env:
+            if old in self.servers and old[1] == loader_env \
+                    and not self.servers[old].pending:
                 self.stats["stale_drops"] += 1     # the file at this path was replaced
                 self._drop(old)
             if len(self.by_path) > 4096:
                 self.by_path.clear()
             self.by_path[req.path] = key
 
+        if defer and req.cwd is None and srv.cwd_gen == _cwd_generation \
+                and len(self.servers) <= MAX_SERVERS // 2:
+            try:
+                return self._send(srv, key, req)
+            except _loader.WarmError as e:
+                return self._spawn(req, self._warm_failed(srv, key, e))
+            except (OSError, ValueError):
+                return self._spawn(req, "request-error")
+        if srv.pending:
+            # an answer to a deferred request is still on the way on this socket, and
+            # answers come in request order: not now
+            return self._spawn(req, "answer-pending")
         try:
             pid = self._request(srv, req)
         except _loader.WarmError as e:
-            reason = e.reason
-            if reason == "not-warmable":
-                reason = _NOT_WARMABLE_CODES.get(e.code, "not-warmable")
-            if reason == "bind-now-unsupported":
-                # this C library's layout is not the one expected: warm lazily instead
-                self.bind_now = False
-                self._drop(key)
-            elif reason in _SERVER_FAILURES:
-                if srv.used == 0:
-                    # It never served: do not try this binary with this loader
-                    # environment again (the stub's own reason may be lost when it
-                    # exits before reading the request: the socket then reports reset).
-                    if len(self.failed) > 4096:
-                        self.failed.clear()
-                    self.failed[key] = reason
-                else:
-                    self.stats["dead_drops"] += 1
-                self._drop(key)
-            elif reason == "child-setup-failed":
-                self._drop(key)      # e.g. the shell left its session: start afresh
-            return self._spawn(req, reason)
+            return self._spawn(req, self._warm_failed(srv, key, e))
         except (OSError, ValueError):
             return self._spawn(req, "request-error")
+        self._served(srv)
+        return pid
+
+    def _warm_failed(self, srv, key, e) -> str:
+        """Book a failed warm request; the fallback reason."""
+        reason = e.reason
+        if reason == "not-warmable":
+            reason = _NOT_WARMABLE_CODES.get(e.code, "not-warmable")
+        if reason == "bind-now-unsupported":
+            # this C library's layout is not the one expected: warm lazily instead
+            self.bind_now = False
+            self._retire(key, srv)
+        elif reason in _SERVER_FAILURES:
+            if srv.used == 0:
+                # It never served: do not try this binary with this loader
+                # environment again (the stub's own reason may be lost when it
+                # exits before reading the request: the socket then reports reset).
+                if len(self.failed) > 4096:
+                    self.failed.clear()
+                self.failed[key] = reason
+            else:
+                self.stats["dead_drops"] += 1
+            self._retire(key, srv)
+        elif reason == "child-setup-failed":
+            self._retire(key, srv)   # e.g. the shell left its session: start afresh
+        return reason
+
+    def _retire(self, key, srv) -> None:
+        """Drop a server now, or once the answers still owed to this shell are in (a
+        spare may be serving one of them even when its server is gone)."""
+        if srv.pending:
+            self.retiring.add(key)
+        else:
+            self._drop(key)
+
+    def _served(self, srv) -> None:
         self.stats["warm_hits"] += 1
         if _loader.last_from_spare:
             self.stats["spare_hits"] += 1
         if srv.used == 0:
             self._after_warmup(srv)
         srv.used += 1
-        return pid
+
+    def _send(self, srv, key, req) -> "Pending":
+        fdmap, srcs = _loader.fd_plan(req.fds)
+        pgid = os.getpgrp() if req.pgid is None else req.pgid
+        seq = _loader.request(srv.sock, req.path, req.argv, req.env, fdmap, srcs, -1, pgid,
+                              _mask(req.sigdefault), _mask(req.sigmask), REPLY_TIMEOUT_MS,
+                              False)
+        srv.pending += 1
+        # The fds the child was given, kept until its answer: if that is a failure, the
+        # command still starts, through posix_spawn, with these very fds.
+        keep = [os.dup(fd) for fd in srcs]
+        p = Pending(srv, key, seq, req, fdmap, keep)
+        self.outstanding.add(p)
+        return p
+
+    def _drop_kept_fds(self):
+        """In a forked copy of the shell (a pipeline's next stage may be one): the fds
+        kept for the parent's pending launches would hold pipes open there."""
+        for p in self.outstanding:
+            for fd in p.keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.outstanding = set()
+
+    def finish(self, p: "Pending") -> int:
+        """The pid of a deferred launch (the fallback's when the warm path failed)."""
+        srv = p.srv
+        try:
+            try:
+                pid = _loader.receive(srv.sock, p.seq, REPLY_TIMEOUT_MS)
+            except _loader.WarmError as e:
+                srv.pending -= 1
+                reason = self._warm_failed(srv, p.key, e)
+            except (OSError, ValueError):
+                srv.pending -= 1
+                reason = "request-error"
+            else:
+                srv.pending -= 1
+                self._served(srv)
+                return pid
+            finally:
+                if not srv.pending and p.key in self.retiring:
+                    self.retiring.discard(p.key)
+                    if self.servers.get(p.key) is srv:
+                        self._drop(p.key)
+            targets = {child_fd for child_fd, _ in p.fdmap}
+            fds = [(child_fd, p.keep[i]) for child_fd, i in p.fdmap]
+            fds += [(fd, -1) for fd in _loader.inheritable_fds() if fd not in targets]
+            req = p.req
+            return self._spawn(LaunchRequest(req.path, req.argv, req.env, fds, req.pgid,
+                                             req.sigdefault, req.sigmask), reason)
+        finally:
+            self.outstanding.discard(p)
+            for fd in p.keep:
+                os.close(fd)
 
     def _classify(self, path, ident):
         if not self.stub_ok:
@@ -407,8 +514,11 @@ class WarmPool:
         while len(self.servers) >= MAX_SERVERS or (
                 self.servers and sum(s.mem_kb for s in self.servers.values())
                 > MAX_MEMORY_KB):
+            victim = next((k for k, v in self.servers.items() if not v.pending), None)
+            if victim is None:
+                break
             self.stats["evictions"] += 1
-            self._drop(next(iter(self.servers)))
+            self._drop(victim)
         attrs = _loader.process_attributes()
         env = dict(loader_env)
         args = [STUB, path, str(os.getpid())]

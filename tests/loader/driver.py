@@ -561,6 +561,71 @@ def sc_spares():
     return [all(starts_ok), runs, ran, after_burst, after_stale, after_kill]
 
 
+def sc_deferred():
+    """Pipelines request every stage before awaiting any answer (launch_deferred): a
+    three-stage pipeline, two stages of one binary, and a request whose warm process
+    and spare are killed before its answer came: the stage still runs, once, through
+    posix_spawn with the same fds."""
+    def pipeline(stages, feed=b"b\na\nc\nb\n"):
+        fds = []
+        rin, win = os.pipe()
+        os.write(win, feed)
+        os.close(win)
+        prev = rin
+        handles = []
+        for i, (path, argv) in enumerate(stages):
+            last = i == len(stages) - 1
+            r, w = (None, os.open(os.path.join(WORK, "pout"),
+                                  os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)) \
+                if last else os.pipe()
+            req = LaunchRequest(path, argv, dict(BASE_ENV), fds=[(0, prev), (1, w)])
+            handles.append(POOL.launch(req, defer=True) if POOL is not None
+                           else spawn(req))
+            os.close(prev)
+            os.close(w)
+            prev = r
+            fds.append(w)
+        pids = [POOL.finish(h) if POOL is not None and not isinstance(h, int) else h
+                for h in handles]
+        sts = [status_of(os.waitpid(pid, 0)[1]) for pid in pids]
+        with open(os.path.join(WORK, "pout")) as f:
+            return [sts, f.read()]
+
+    sort_uniq = [("/usr/bin/sort", ["sort"]), ("/usr/bin/uniq", ["uniq", "-c"]),
+                 ("/usr/bin/tr", ["tr", "a-z", "A-Z"])]
+    cats = [("/bin/cat", ["cat"]), ("/bin/cat", ["cat", "-n"]), ("/usr/bin/wc", ["wc", "-l"])]
+    res = []
+    for _ in range(3):                   # the later rounds are served warm
+        res.append(pipeline(sort_uniq))
+        res.append(pipeline(cats))
+    if POOL is not None:
+        # A request that nobody will answer: stop cat's spare, send, kill its group.
+        import pyshell.launch.warm as warm
+        key = next(k for k, v in POOL.servers.items() if v.path == "/bin/cat")
+        srv = POOL.servers[key]
+        spares = [p for p in _children() if p not in POOL.internal_pids
+                  and os.getpgid(p) == srv.pid]
+        for p in spares:
+            os.kill(p, signal.SIGSTOP)
+        out = os.open(os.path.join(WORK, "kout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                      0o666)
+        rin, win = os.pipe()
+        os.write(win, b"once\n")
+        os.close(win)
+        h = POOL.launch(LaunchRequest("/bin/cat", ["cat"], dict(BASE_ENV),
+                                      fds=[(0, rin), (1, out)]), defer=True)
+        os.close(rin)
+        os.close(out)
+        killed = isinstance(h, warm.Pending)
+        os.killpg(srv.pid, signal.SIGKILL)
+        pid = POOL.finish(h) if killed else h
+        st = status_of(os.waitpid(pid, 0)[1])
+        with open(os.path.join(WORK, "kout")) as f:
+            META["killed_round"] = [killed, st, f.read(), POOL.stats["fallbacks"]]
+    res.append(sc_hygiene())
+    return res
+
+
 def _state(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:

@@ -306,6 +306,16 @@ def test_spares_start_on_time_run_once_and_leave_no_zombies(user, probe_dir):
     assert warm["meta"]["spare_hits"] >= 10
 
 
+def test_deferred_pipeline_launches(user, probe_dir):
+    """A pipeline's stages are all requested before any answer is awaited; a request
+    whose warm process dies unanswered still runs once, with its fds."""
+    warm, _ = both("deferred", user, probe_dir)
+    killed, status, out, fallbacks = warm["meta"]["killed_round"]
+    assert killed and status == ["exit", 0] and out == "once\n"
+    assert fallbacks.get("server-died", 0) + fallbacks.get("socket-error", 0) == 1
+    assert warm["result"][-1] == [True, []]
+
+
 def test_warm_off_switch(probe_dir):
     work = tempfile.mkdtemp(prefix="pywarmsh-loader-")
     try:
