@@ -384,18 +384,7 @@ def _wait(sh, argv) -> int:
 
 def _report_killed(sh, pid: int, raw, text: str) -> None:
     """bash's note when a job it waited for was killed by a signal."""
-    import signal
-    if raw is None or not os.WIFSIGNALED(raw):
-        return
-    sig = os.WTERMSIG(raw)
-    # bash is built not to report SIGTERM (nor SIGINT, SIGPIPE) deaths of jobs, nor
-    # deaths by a signal the script traps
-    if sig in (signal.SIGINT, signal.SIGPIPE, signal.SIGTERM) or sh.traps.get(
-            _signal_table().get(sig)) is not None:
-        return
-    desc = signal.strsignal(sig) or f"Signal {sig}"
-    if os.WCOREDUMP(raw):
-        desc += " (core dumped)"
-    if text.endswith(" &"):
-        text = text[:-2]
-    sh.write(2, f"{sh.error_prefix()}{pid:5d} {desc:<24}{text}\n")
+    from pyshell.interp.jobs import killed_notice
+    line = killed_notice(pid, raw, text, sh.traps)
+    if line is not None:
+        sh.write(2, sh.error_prefix() + line)

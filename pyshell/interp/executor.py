@@ -469,11 +469,24 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             raw = jc.wait_foreground(self, [pid], jc.text_of(node, argv))[0]
         else:
             raw = wait_pid_raw(pid)
+            if self.jobs.children:
+                self.report_killed_jobs()
         if raw is None:
             return 127
         if os.WIFSIGNALED(raw):
             self._report_signal(raw, pid, node)
         return decode_status(raw)
+
+    def report_killed_jobs(self) -> None:
+        """After a program it waited for, bash reports background jobs that were killed
+        by a signal meanwhile (a script's shell; job control has notices of its own)."""
+        if self.interactive():
+            return
+        from pyshell.interp.jobs import killed_notice
+        for pid, raw, text in self.jobs.take_killed():
+            line = killed_notice(pid, raw, text, self.traps)
+            if line is not None:
+                write_stderr(self.error_prefix() + line)
 
     def _report_signal(self, raw: int, pid: int, node) -> None:
         """bash's note when a foreground program was killed by a signal."""

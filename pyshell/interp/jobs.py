@@ -73,6 +73,8 @@ class Jobs:
         self.fresh_stops: set = set()      # jobs that stopped in the background, unreported
         self.stage_texts: dict[int, list] = {}  # leader -> text of each pipeline process
         self.listed: set = set()           # jobs `jobs` has shown in their current state
+        self.killed: dict[int, int] = {}   # pid -> raw status: found killed by a signal,
+                                           # not yet reported (see killed_notice)
 
     def add(self, pid: int, procsub: bool = False, text: str = "", members=None) -> None:
         self.children[pid] = None
@@ -130,6 +132,7 @@ class Jobs:
         return None
 
     def forget(self, pid: int) -> None:
+        self.killed.pop(pid, None)
         self.inherited.discard(pid)
         self.children.pop(pid, None)
         self.procsubs.discard(pid)
@@ -174,6 +177,8 @@ class Jobs:
             raw = wait_pid_raw(pid)
             self.last_raw = raw
             status = 127 if raw is None else decode_status(raw)
+        if pid in self.killed:          # found killed earlier, not yet reported
+            self.last_raw = self.killed[pid]
         self.forget(pid)
         return status
 
@@ -224,6 +229,16 @@ class Jobs:
                 continue
             if done:
                 self.children[pid] = decode_status(raw)
+                if os.WIFSIGNALED(raw) and pid not in self.procsubs:
+                    self.killed[pid] = raw
+
+    def take_killed(self) -> list:
+        """[(pid, raw, text)] of background jobs found killed by a signal since the last
+        call (bash reports them after the next program it waited for)."""
+        self.reap()
+        out = [(pid, raw, self.texts.get(pid, "")) for pid, raw in self.killed.items()]
+        self.killed.clear()
+        return out
 
     def _reap_group(self, leader: int) -> None:
         """A process-group job: note stops and continues; it is finished (with its
@@ -263,3 +278,27 @@ class Jobs:
         self.procsubs.clear()
         self.inherited = set(self.children)
         self.control = None   # a subshell runs without job control
+
+
+def killed_notice(pid: int, raw, text: str, traps) -> str | None:
+    """bash's line (after the error prefix) for a job killed by a signal, or None: not
+    for SIGINT, SIGPIPE and SIGTERM (bash is built not to report those), nor for a
+    signal the script traps."""
+    import signal
+    if raw is None or not os.WIFSIGNALED(raw):
+        return None
+    sig = os.WTERMSIG(raw)
+    if sig in (signal.SIGINT, signal.SIGPIPE, signal.SIGTERM):
+        return None
+    try:
+        name = signal.Signals(sig).name[3:]
+    except ValueError:
+        name = None
+    if name is not None and traps.get(name) is not None:
+        return None
+    desc = signal.strsignal(sig) or f"Signal {sig}"
+    if os.WCOREDUMP(raw):
+        desc += " (core dumped)"
+    if text.endswith(" &"):
+        text = text[:-2]
+    return f"{pid:5d} {desc:<24}{text}\n"

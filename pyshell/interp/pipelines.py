@@ -34,6 +34,8 @@ class PipelineMixin:
                 return status
             return self.execute(cmds[0])
         statuses = self._run_stages(node)
+        if self.jobs.children:
+            self.report_killed_jobs()
         self.state.pipestatus = statuses
         status = statuses[-1]
         if "pipefail" in self.state.options:
