@@ -225,10 +225,12 @@ class WarmPool:
         self.failed: dict = {}                      # key -> why its server never served
         self.retiring: set = set()                  # keys to drop once no answer is owed
         self.outstanding: set = set()               # Pending launches not yet finished
+        self.starved = False                        # the process limit was hit: no warming
         os.register_at_fork(after_in_child=self._drop_kept_fds)
         self.stats = {"launches": 0, "warm_hits": 0, "posix_spawn": 0, "fallbacks": {},
                       "servers_started": 0, "server_start_us": [], "server_private_kb": [],
-                      "evictions": 0, "stale_drops": 0, "dead_drops": 0, "spare_hits": 0}
+                      "evictions": 0, "stale_drops": 0, "dead_drops": 0, "spare_hits": 0,
+                      "process_limit_drops": 0}
         self.stub_ok = os.access(STUB, os.X_OK)
         global _active_pool, _chld_trapped
         _active_pool = self
@@ -321,6 +323,8 @@ class WarmPool:
         self.stats["launches"] += 1
         if _chld_trapped:
             return self._spawn(req, "chld-trap")
+        if self.starved:
+            return self._spawn(req, "process-limit")
         if req.cwd is not None and not req.path.startswith("/"):
             # resolved against req.cwd by the exec: leave it to posix_spawn
             return self._spawn(req, "relative-path-with-cwd")
@@ -507,7 +511,19 @@ class WarmPool:
     def _spawn(self, req, reason):
         self._fallback(reason)
         self.stats["posix_spawn"] += 1
-        return spawn(req)
+        try:
+            return spawn(req)
+        except BlockingIOError:
+            # EAGAIN: the user's process limit (ulimit -u) is reached. Warm processes
+            # must never be why a command fails: end them all, warm nothing more in this
+            # shell, and try again.
+            if not self.servers or self.starved:
+                raise
+            self.starved = True
+            self.stats["process_limit_drops"] += 1
+            for key in [k for k, v in self.servers.items() if not v.pending]:
+                self._drop(key)
+            return spawn(req)
 
     # ---- servers -------------------------------------------------------------------
     def _start(self, key, path, loader_env):

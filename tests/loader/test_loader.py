@@ -316,6 +316,14 @@ def test_deferred_pipeline_launches(user, probe_dir):
     assert warm["result"][-1] == [True, []]
 
 
+def test_process_limit_never_fails_a_command(user, probe_dir):
+    """ulimit -u: the warm processes give way (uid 0 is not bound by the limit)."""
+    warm, _ = both("process_limit", user, probe_dir)
+    assert all(r.get("status") == ["exit", 0] for r in warm["result"]), warm["result"]
+    if user == "nobody":
+        assert warm["meta"]["process_limit_drops"] == 1
+
+
 def test_warm_off_switch(probe_dir):
     work = tempfile.mkdtemp(prefix="pywarmsh-loader-")
     try:
