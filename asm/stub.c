@@ -722,6 +722,24 @@ static void share_page_tables(void)
     }
 }
 
+/* The stub's own command line (`_stub TARGET SHELLPID [1]`), as /proc/PID/cmdline shows
+ * it. Once warm, the server and its spares show a neutral one instead: `pgrep -f sed` or
+ * `ps | grep sed` must not find the warm process of sed. Nothing reads these strings
+ * after the warm-up (every child gets its own argv, AT_EXECFN and program name). */
+static char *arg_area, *arg_area_end;
+
+static void neutral_cmdline(void)
+{
+    static const char name[] = "pywarmsh-warm-process";
+    if (!arg_area || arg_area_end <= arg_area)
+        return;
+    u64 n = (u64)(arg_area_end - arg_area);
+    for (u64 i = 0; i < n; i++)
+        arg_area[i] = i < sizeof name ? name[i] : 0;
+    if (n < sizeof name)
+        arg_area[n - 1] = 0;
+}
+
 static __attribute__((noreturn)) void child_run(struct req *rq, i32 *fds, int nfds)
 {
     u32 *map = (u32 *)(rq + 1);
@@ -1289,6 +1307,7 @@ void __attribute__((noreturn, visibility("hidden"))) server_main(void)
     sc3(SYS_get_robust_list, 0, &robust_head, &robust_len);
     mm_ok = read_mm_fields();
     share_page_tables();
+    neutral_cmdline();
     server_umask = (u32)sc1(SYS_umask, 0);
     sc1(SYS_umask, server_umask);
     for (int r = 0; r < NRLIM; r++)
@@ -1325,6 +1344,8 @@ void __attribute__((noreturn, visibility("hidden"))) stub_main(u64 *sp)
     if (argc < 3)
         die(E_ARGS);
     restore_lazy_wanted = argc > 3 && seq(argv[3], "1");
+    arg_area = argv[0];
+    arg_area_end = argv[argc - 1] + slen(argv[argc - 1]) + 1;
     i64 shell = 0;
     for (char *c = argv[2]; *c; c++)
         shell = shell * 10 + (*c - '0');

@@ -487,6 +487,11 @@ def sc_servers():
         META["spare_in_server_group"] = [os.getpgid(p) in POOL.internal_pids
                                          for p in spares]
         META["spare_fds"] = [_fd_kinds(p) for p in spares]
+        cmdlines = []
+        for p in sorted(POOL.internal_pids) + spares:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                cmdlines.append(f.read().rstrip(b"\0").decode())
+        META["internal_cmdlines"] = cmdlines
     return []
 
 

@@ -290,6 +290,8 @@ def test_servers_isolated_and_die_with_shell(user, probe_dir):
     assert len(meta["spares"]) == 2 and all(meta["spare_in_server_group"])
     assert all(fds[:4] == ["0", "1", "2", "3:socket"] and len(fds) == 5
                and fds[4].endswith(":pipe") for fds in meta["spare_fds"])
+    # `pgrep -f true` must not find them
+    assert meta["internal_cmdlines"] == ["pywarmsh-warm-process"] * 4
     internal = meta["servers"] + meta["spares"]
     deadline = time.time() + 5
     while time.time() < deadline and any(os.path.exists(f"/proc/{p}") for p in internal):
