@@ -75,7 +75,7 @@ typedef unsigned char u8;
 #define F_DUPFD_CLOEXEC 1030
 #define MSG_NOSIGNAL 0x4000
 #define MSG_PEEK 0x2
-#define CLOCK_MONOTONIC 1
+#define CLOCK_BOOTTIME 7
 #define MSG_CMSG_CLOEXEC 0x40000000
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -1024,7 +1024,7 @@ static int n_ended;
 static i64 now_ns(void)
 {
     struct { i64 sec, nsec; } t = { 0, 0 };
-    sc2(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
+    sc2(SYS_clock_gettime, CLOCK_BOOTTIME, &t);   /* the clock of /proc start times */
     return t.sec * 1000000000L + t.nsec;
 }
 

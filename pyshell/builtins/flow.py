@@ -262,6 +262,8 @@ def trap_builtin(sh, argv) -> int:
         if action == "-":
             action = None
     status = 0
+    # a subshell's first change of traps ends the listing of its parent's (see below)
+    sh.shown_traps = {}
     for spec in specs:
         name = _normalize_signal(spec)
         if name is None:
@@ -281,11 +283,17 @@ def _is_unsigned(text: str) -> bool:
 
 
 def _print_traps(sh, names) -> int:
+    """In a subshell that has not changed any trap yet, the parent's traps are listed
+    too (POSIX: `saved=$(trap)` then `eval "$saved"` restores them), though only ignored
+    signals (and ERR/DEBUG/RETURN under errtrace/functrace) are in effect there."""
     from pyshell.interp.quoting import single_quote
     out = []
-    order = names if names is not None else _trap_order(sh.traps)
+    traps = sh.traps
+    if sh.shown_traps:
+        traps = {**sh.shown_traps, **sh.traps}
+    order = names if names is not None else _trap_order(traps)
     for name in order:
-        action = sh.traps.get(name)
+        action = traps.get(name)
         if action is None:
             continue
         out.append(f"trap -- {single_quote(action)} {_display(name)}\n")

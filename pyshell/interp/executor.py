@@ -49,6 +49,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.jobs = Jobs()
         self.hash = CommandHash()
         self.traps: dict[str, str] = {}      # "EXIT", "INT", ... -> command text
+        self.shown_traps: dict[str, str] = {}  # a subshell's parent's, for listing only
         self.deferred_stage = None   # the pipeline stage being started (see _start_stages)
         self.pending_signals: list[int] = []
         self.errexit_ignore = 0              # >0 inside conditions, && || lists, !
@@ -182,11 +183,13 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         finally:
             self.errexit_ignore -= 1
 
-    def check_errexit(self, status: int) -> None:
-        """After a command failed outside a condition: the ERR trap, then set -e."""
+    def check_errexit(self, status: int, err_trap: bool = True) -> None:
+        """After a command failed outside a condition: the ERR trap, then set -e.
+        `err_trap`: whether an ERR trap was set when the command started (bash runs it
+        for a failed simple command only then: a function that sets it does not trap
+        its own call)."""
         if status and not self.errexit_ignore:
-            # the ERR trap is not inherited by functions unless set -E
-            if "ERR" in self.traps and (not self.func_depth or "errtrace" in self.state.options):
+            if err_trap and "ERR" in self.traps:
                 self._run_err_trap(status)
             if "errexit" in self.state.options:
                 raise ExitShell(status)
@@ -216,10 +219,11 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
 
     # ----------------------------------------------------------- simple commands
     def exec_simple(self, node) -> int:
+        had_err_trap = "ERR" in self.traps
         status = self._run_simple(node, False)
         self.state.pipestatus = [status]
         if status and self.errexit_ignore == 0:
-            self.check_errexit(status)
+            self.check_errexit(status, had_err_trap)
         return status
 
     def _run_simple(self, node, async_: bool):
@@ -590,6 +594,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         st = self.state
         saved = self._enter_function(fdef, argv)
         frame = None
+        err_trap = None
         try:
             if fdef.redirs:
                 try:
@@ -600,6 +605,10 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             return_trap = self.traps.get("RETURN")
             if "DEBUG" in self.traps and "functrace" in st.options:
                 self.debug_trap(self.current_command)   # bash: once more at entry
+            # Functions do not inherit the ERR trap (unless set -E): it is put aside for
+            # the call and comes back afterwards unless the function set one of its own.
+            if "ERR" in self.traps and "errtrace" not in st.options:
+                err_trap = self.traps.pop("ERR")
             try:
                 status = self.execute(fdef.body)
             except ReturnFunc as ret:
@@ -611,6 +620,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         finally:
             if frame is not None:
                 self.redirector.restore(frame)
+            if err_trap is not None and "ERR" not in self.traps:
+                self.traps["ERR"] = err_trap
             self._leave_function(saved)
         return status
 

@@ -180,7 +180,15 @@ class PipelineMixin:
                 self.deferred_stage = deferred
                 self.last_arg = last_arg
                 self.redirector.restore(frame)
-        return Started(self.fork(lambda: self.execute(cmd), moves, close_in_child))
+        return Started(self.fork(lambda: self._stage_body(cmd), moves, close_in_child))
+
+    def _stage_body(self, cmd) -> int:
+        """A forked stage: a simple command that is itself a pipeline element neither
+        runs the ERR trap nor ends the shell under set -e (the pipeline does, in the
+        parent); anything else runs as usual."""
+        if isinstance(cmd, ast.Simple):
+            return self._run_simple(cmd, False)
+        return self.execute(cmd)
 
     def _inprocess_candidate(self, cmd):
         """The Simple node if `cmd` is an output-only builtin that may run without a

@@ -245,13 +245,17 @@ class SubshellMixin:
                 pass
         self.redirector.visible_cloexec = set()
         kept = {}
+        options = self.state.options
         for name, action in self.traps.items():
-            if action == "":
+            if action == "" or (name == "ERR" and "errtrace" in options) or (
+                    name in ("DEBUG", "RETURN") and "functrace" in options):
                 kept[name] = action
             elif name != "EXIT":
                 num = _signal_number(name)
                 if num:
                     signal.signal(num, signal.SIG_DFL)
+        # still listed by `trap` until this subshell changes a trap (see trap_builtin)
+        self.shown_traps = {n: a for n, a in self.traps.items() if n not in kept}
         self.traps = kept
         self.pending_signals = []
 
