@@ -120,7 +120,9 @@ class Shell:
                 source.report_warnings()
                 if "verbose" in st.options:
                     write_stderr(source.rest())
-                write_stderr(self.formatter.syntax(err))
+                silent = getattr(err, "silent_eof", False)
+                if err.message or not silent:    # `[[ ]]`: bash says nothing
+                    write_stderr(self.formatter.syntax(err))
                 if getattr(err, "recoverable", False):
                     # inside name=( ... ): bash drops the rest of that line, goes on
                     status = st.last_status = err.status
@@ -128,8 +130,12 @@ class Shell:
                 if self.formatter.mode in ("file", "stdin") and \
                         err.message.startswith("unexpected EOF while looking for matching"):
                     return st.last_status or 2  # bash keeps a failing $? here
-                if "conditional" in err.message and "`newline'" not in err.message:
-                    return st.last_status  # bash leaves [[ ]] syntax errors with $?
+                if silent:
+                    # bash leaves a [[ ]] syntax error with $?; one where the input
+                    # ended inside the [[ with $? or, when that is 0, 2
+                    if err.at_eof:
+                        return st.last_status or 2
+                    return st.last_status
                 st.last_status = 2
                 return 2
             source.report_warnings()

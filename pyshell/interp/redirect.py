@@ -120,8 +120,10 @@ class Redirector:
     def apply(self, redirs, permanent: bool = False) -> list | None:
         """Apply `redirs`; return the frame to pass to restore(). On failure the fds
         already changed are restored and ShellError is raised."""
-        frame = None if permanent else []
-        if frame is not None:
+        # `exec` makes its redirections permanent, but when one fails the ones before
+        # it are undone too (bash): they are saved like any command's until all worked.
+        frame = []
+        if not permanent:
             self.frames.append(frame)
         try:
             for r in redirs:
@@ -137,13 +139,16 @@ class Redirector:
             if not isinstance(exc, (RedirectionFailed, FatalShellError, DiscardCommand)):
                 self.sh.error(exc.message)
                 exc = RedirectionFailed(exc.message)
-            if frame is not None:
-                self.restore(frame)
+            self.restore(frame)
             raise exc from None
         except BaseException:
-            if frame is not None:
-                self.restore(frame)
+            self.restore(frame)
             raise
+        if permanent:
+            for entry in frame:
+                if entry[1] >= 0:
+                    os.close(entry[1])
+            return None
         return frame
 
     def plumb(self, moves) -> list:

@@ -22,6 +22,7 @@ class CondSyntaxError(ParseError):
     already parsed on that line do not run and the shell exits with its last status."""
 
     silent_eof = True
+    at_eof = False
 
 
 class _CTok:
@@ -66,7 +67,11 @@ class CondParser:
             line = self._loc(self.pos)[0]
         else:
             line = self._loc(max(tok.start, tok.end - 1))[0]
-        raise CondSyntaxError(message, line, None)
+        err = CondSyntaxError(message, line, None)
+        # the input ended inside the [[ ]] (bash then exits 2 rather than with $? 0)
+        err.at_eof = tok is not None and (tok.kind == "EOF" or (
+            tok.kind == "NL" and not self.src[tok.end:].strip()))
+        raise err
 
     def parse_cond(self):
         first = self._ctok(skip_newlines=True)
@@ -120,6 +125,8 @@ class CondParser:
                 inner = self._cond_or()
             except CondSyntaxError as exc:
                 if exc.message:
+                    # bash names the unclosed parenthesis after the inner error
+                    exc.followups.append((line, "expected `)'"))
                     raise
                 self._cond_fail("expected `)'")  # `( ]]`: the silent error surfaces here
             close = self._ctok()
