@@ -292,7 +292,8 @@ class SubshellMixin:
             return self._capture_in_place(seq)
         r, w = os.pipe()
         try:
-            pid = self.fork(lambda: self._cmdsub_body(seq), [(w, 1)], [r])
+            depth = self.loop_depth
+            pid = self.fork(lambda: self._cmdsub_body(seq, depth), [(w, 1)], [r])
         finally:
             os.close(w)
         data = _read_all(r)
@@ -339,7 +340,8 @@ class SubshellMixin:
             os.close(fd)
             r, w = os.pipe()
             try:
-                pid = self.fork(lambda: self._cmdsub_body(seq), [(w, 1)], [r])
+                depth = self.loop_depth
+                pid = self.fork(lambda: self._cmdsub_body(seq, depth), [(w, 1)], [r])
             finally:
                 os.close(w)
             data = _read_all(r)
@@ -357,11 +359,17 @@ class SubshellMixin:
             data = data.replace(b"\0", b"")
         return data.decode("utf-8", "surrogateescape")
 
-    def _cmdsub_body(self, seq) -> int:
+    def _cmdsub_body(self, seq, loop_depth: int = 0) -> int:
         if "inherit_errexit" not in self.state.shopts:
             self.state.options.discard("errexit")
         self.xtrace_depth += 1
-        return self.exec_seq(seq)
+        # Unlike ( ), a command substitution inside a loop still sees the loop (bash):
+        # break or continue there ends the substitution, with status 0.
+        self.loop_depth = loop_depth
+        try:
+            return self.exec_seq(seq)
+        except (BreakLoop, ContinueLoop):
+            return 0
 
     def _start_simple(self, simple):
         """Start a one-program command without waiting (traced one level deeper): its
