@@ -438,13 +438,21 @@ class WarmPool:
     def _send(self, srv, key, req) -> "Pending":
         fdmap, srcs = _loader.fd_plan(req.fds)
         pgid = os.getpgrp() if req.pgid is None else req.pgid
-        seq = _loader.request(srv.sock, req.path, req.argv, req.env, fdmap, srcs, -1, pgid,
-                              _mask(req.sigdefault), _mask(req.sigmask), REPLY_TIMEOUT_MS,
-                              False)
+        # The fds the child is given, kept until its answer: if that is a failure, the
+        # command still starts, through posix_spawn, with these very fds. Taken before
+        # sending: once the request is out, nothing may fail over to posix_spawn.
+        keep = []
+        try:
+            for fd in srcs:
+                keep.append(os.dup(fd))
+            seq = _loader.request(srv.sock, req.path, req.argv, req.env, fdmap, srcs, -1,
+                                  pgid, _mask(req.sigdefault), _mask(req.sigmask),
+                                  REPLY_TIMEOUT_MS, False)
+        except BaseException:
+            for fd in keep:
+                os.close(fd)
+            raise
         srv.pending += 1
-        # The fds the child was given, kept until its answer: if that is a failure, the
-        # command still starts, through posix_spawn, with these very fds.
-        keep = [os.dup(fd) for fd in srcs]
         p = Pending(srv, key, seq, req, fdmap, keep)
         self.outstanding.add(p)
         return p
