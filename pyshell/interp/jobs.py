@@ -198,21 +198,40 @@ class Jobs:
                    if p not in self.procsubs and p not in self.inherited]
         if not pending:
             return None
-        # Poll our own children only: waitpid(-1) could reap the launcher's warm
-        # processes, which are children of the shell too.
+        # Our own children only: waitpid(-1) could reap the launcher's warm processes,
+        # which are children of the shell too. Sleep on pidfds until one of them ends
+        # (polling with a growing delay only where pidfds are not available).
+        import select
         import time
-        delay = 0.0005
-        while True:
+        fds = {}
+        try:
             for pid in pending:
                 try:
-                    done, raw = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    done, raw = pid, 0
-                if done:
-                    self.forget(pid)
-                    return pid, decode_status(raw)
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
+                    fds[os.pidfd_open(pid)] = pid
+                except (OSError, AttributeError):
+                    break
+            else:
+                poller = select.poll()
+                for fd in fds:
+                    poller.register(fd, select.POLLIN)
+            delay = 0.0005
+            while True:
+                for pid in pending:
+                    try:
+                        done, raw = os.waitpid(pid, os.WNOHANG)
+                    except ChildProcessError:
+                        done, raw = pid, 0
+                    if done:
+                        self.forget(pid)
+                        return pid, decode_status(raw)
+                if len(fds) == len(pending):
+                    poller.poll()
+                else:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.02)
+        finally:
+            for fd in fds:
+                os.close(fd)
 
     def reap(self) -> None:
         """Collect finished children without blocking (keeps the process table clean)."""
