@@ -69,8 +69,11 @@ class CondParser:
             line = self._loc(max(tok.start, tok.end - 1))[0]
         err = CondSyntaxError(message, line, None)
         # the input ended inside the [[ ]] (bash then exits 2 rather than with $? 0)
+        # (a backslash alone at the very end counts: bash's reader goes on looking for
+        # the continued line and meets the end there)
+        rest = self.src[tok.end:].strip() if tok is not None else None
         err.at_eof = tok is not None and (tok.kind == "EOF" or (
-            tok.kind == "NL" and not self.src[tok.end:].strip()))
+            tok.kind == "NL" and not rest) or rest == "\\")
         raise err
 
     def parse_cond(self):
