@@ -333,6 +333,15 @@ class _StdinCommands:
                     used = self.buffer[:reader.offset]
                     self.line += used.count("\n")
                     self.buffer = self.buffer[reader.offset:]
+                elif getattr(err, "at_eof", False) and not self.eof:
+                    # the [[ ]] error met the end of what was read so far: is it the
+                    # end of the input? (the shell stops reading after this error)
+                    more = self._read_line()
+                    self.buffer += more
+                    err.at_eof = not more and self.eof
+                    if not err.at_eof:
+                        err.followups = [f for f in err.followups
+                                         if not f[1].startswith("unexpected EOF")]
                 raise
             used = self.buffer[:reader.offset]
             self.pending_warnings = list(reader.warnings)

@@ -25,6 +25,28 @@ class CondSyntaxError(ParseError):
     at_eof = False
 
 
+def _unclosed_quote(src: str, i: int):
+    """(quote character, its offset) of a quote opened before the end of the line that
+    starts at `i` and never closed, else None."""
+    n = len(src)
+    while i < n:
+        c = src[i]
+        if c == "\n":
+            return None
+        if c == "\\":
+            i += 2
+            continue
+        if c in "'\"`":
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if c != "'" and src[j] == "\\" else 1
+            if j >= n:
+                return c, i
+            i = j
+        i += 1
+    return None
+
+
 class _CTok:
     __slots__ = ("kind", "value", "start", "end", "word")
 
@@ -71,9 +93,17 @@ class CondParser:
         # the input ended inside the [[ ]] (bash then exits 2 rather than with $? 0)
         # (a backslash alone at the very end counts: bash's reader goes on looking for
         # the continued line and meets the end there)
-        rest = self.src[tok.end:].strip() if tok is not None else None
+        rest = self.src[tok.end:].lstrip(" \t") if tok is not None else None
         err.at_eof = tok is not None and (tok.kind == "EOF" or (
-            tok.kind == "NL" and not rest) or rest == "\\")
+            tok.kind == "NL" and not rest) or rest in ("\\", "\\\n"))
+        if tok is not None and not err.at_eof and tok.kind != "NL":
+            # bash reads on to the end of the line; a quote opened there and never
+            # closed is one more error, at the end of the input
+            quote = _unclosed_quote(self.src, tok.end)
+            if quote is not None:
+                err.at_eof = True
+                err.followups.append((self._loc(quote[1])[0],
+                                      f"unexpected EOF while looking for matching `{quote[0]}'"))
         raise err
 
     def parse_cond(self):
