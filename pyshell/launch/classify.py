@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mmap
 import os
-import struct
 
 _PT_INTERP = 3
 _PT_GNU_STACK = 0x6474E551
@@ -91,24 +90,29 @@ def _load_lsm_rules():
     return [n.replace("{,*}", "*").replace("**", "*") for n in names if n.startswith("/")]
 
 
+def _u(data, offset: int, size: int) -> int:
+    """A little-endian unsigned field (no `struct` import: start-up time)."""
+    return int.from_bytes(data[offset:offset + size], "little")
+
+
 def _elf_reason(data) -> str | None:
     if data[:2] == b"#!":
         return "script"
     if data[:4] != b"\x7fELF":
         return "not-elf"
-    if data[4] != 2 or data[5] != 1 or struct.unpack_from("<H", data, 18)[0] != 62:
+    if data[4] != 2 or data[5] != 1 or _u(data, 18, 2) != 62:
         return "foreign-or-32-bit"
-    e_type = struct.unpack_from("<H", data, 16)[0]
+    e_type = _u(data, 16, 2)
     if e_type not in (2, 3):
         return "not-executable"
-    phoff = struct.unpack_from("<Q", data, 32)[0]
-    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    phoff = _u(data, 32, 8)
+    phentsize, phnum = _u(data, 54, 2), _u(data, 56, 2)
     if phentsize != 56 or phnum == 0 or phoff + phnum * 56 > len(data):
         return "bad-program-headers"
     interp = False
     exec_stack = True          # no PT_GNU_STACK means an executable stack
     for i in range(phnum):
-        p_type, p_flags = struct.unpack_from("<II", data, phoff + i * 56)
+        p_type, p_flags = _u(data, phoff + i * 56, 4), _u(data, phoff + i * 56 + 4, 4)
         if p_type == _PT_INTERP:
             interp = True
         elif p_type == _PT_GNU_STACK:
