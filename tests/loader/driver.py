@@ -482,7 +482,13 @@ def sc_servers():
                     break
                 time.sleep(0.01)
             META.setdefault("server_fds", []).append(fds)
-        spares = [p for p in _children() if p not in POOL.internal_pids]
+        # each server makes its next spare after the last answer, concurrently with us
+        deadline = time.time() + 2
+        while True:
+            spares = [p for p in _children() if p not in POOL.internal_pids]
+            if len(spares) >= len(POOL.internal_pids) or time.time() > deadline:
+                break
+            time.sleep(0.01)
         META["spares"] = spares
         META["spare_in_server_group"] = [os.getpgid(p) in POOL.internal_pids
                                          for p in spares]
