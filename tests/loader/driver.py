@@ -482,17 +482,23 @@ def sc_servers():
                     break
                 time.sleep(0.01)
             META.setdefault("server_fds", []).append(fds)
-        # each server makes its next spare after the last answer, concurrently with us
+        # each server makes its next spare after the last answer, concurrently with us,
+        # and the spare drops the fds it does not keep right after it is made
         deadline = time.time() + 2
         while True:
             spares = [p for p in _children() if p not in POOL.internal_pids]
-            if len(spares) >= len(POOL.internal_pids) or time.time() > deadline:
+            try:
+                spare_fds = [_fd_kinds(p) for p in spares]
+            except OSError:
+                spare_fds = None
+            if (len(spares) >= len(POOL.internal_pids) and spare_fds is not None
+                    and all(len(f) == 5 for f in spare_fds)) or time.time() > deadline:
                 break
             time.sleep(0.01)
         META["spares"] = spares
         META["spare_in_server_group"] = [os.getpgid(p) in POOL.internal_pids
                                          for p in spares]
-        META["spare_fds"] = [_fd_kinds(p) for p in spares]
+        META["spare_fds"] = spare_fds
         cmdlines = []
         for p in sorted(POOL.internal_pids) + spares:
             with open(f"/proc/{p}/cmdline", "rb") as f:
