@@ -620,8 +620,13 @@ def sc_deferred():
         import pyshell.launch.warm as warm
         key = next(k for k, v in POOL.servers.items() if v.path == "/bin/cat")
         srv = POOL.servers[key]
-        spares = [p for p in _children() if p not in POOL.internal_pids
-                  and os.getpgid(p) == srv.pid]
+        deadline = time.time() + 2        # its next spare is made concurrently
+        while True:
+            spares = [p for p in _children() if p not in POOL.internal_pids
+                      and _pgid(p) == srv.pid]
+            if spares or time.time() > deadline:
+                break
+            time.sleep(0.01)
         for p in spares:
             os.kill(p, signal.SIGSTOP)
         out = os.open(os.path.join(WORK, "kout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
@@ -667,6 +672,13 @@ def sc_process_limit():
     if POOL is not None:
         META["process_limit_drops"] = POOL.stats.get("process_limit_drops")
     return res
+
+
+def _pgid(pid):
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
 
 
 def _state(pid):
