@@ -1251,7 +1251,11 @@ static void follow_spare(void)
     }
     sc1(SYS_close, rd);
     /* STALE, or killed before it took anything: it is (about to be) a zombie of the
-     * shell, named in the next answer. */
+     * shell, named in the next answer. A spare that ended because the shell is gone
+     * (socket EOF) ends the server too, even if the parent-death signal was missed. */
+    if (n != sizeof m && (waiting_seq(0x40 /* MSG_DONTWAIT */) == -2
+                          || sc0(SYS_getppid) != shell_pid))
+        sc1(SYS_exit_group, 0);
     note_ended(pid);
     if (n == sizeof m && m[0] == STALE)
         serve_one();             /* a request is waiting: serve it fresh */

@@ -32,9 +32,11 @@ def _get_pool():
             except ImportError:          # extension not built: posix_spawn only
                 _warm_enabled = False
             else:
+                import atexit
+                # (registered first, run last: the statistics are written before)
+                atexit.register(_pool.close)
                 stats = os.environ.get("PYWARMSH_WARM_STATS")
                 if stats:
-                    import atexit
                     atexit.register(_pool.write_stats, stats)
     return _pool
 

@@ -308,8 +308,16 @@ class WarmPool:
                 self.own_fds.add(srv.pidfd)
 
     def close(self):
+        """End every warm process and spare, and reap them (at exit, and before the
+        shell execs): none is left for init to reap. All are killed first, so that
+        their address spaces are torn down in parallel."""
         if os.getpid() != self.owner:
             return
+        for srv in self.servers.values():
+            try:
+                os.killpg(srv.pid, signal.SIGKILL)
+            except OSError:
+                pass
         for key in list(self.servers):
             self._drop(key)
 
