@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 from pyshell import builtins as _builtins
 from pyshell.errors import (DiscardCommand, FatalShellError, ShellError, internal_error,
@@ -216,6 +217,7 @@ class SubshellMixin:
             write_stderr(internal_error(exc))
             status = 1
         finally:
+            _end_own_warm_processes()
             os._exit(status & 255)
 
     def enter_subshell(self) -> None:
@@ -471,6 +473,17 @@ class SubshellMixin:
 
 
 _launcher_loaded = False
+
+
+def _end_own_warm_processes() -> None:
+    """A forked subshell that started warm processes of its own ends and reaps them
+    before it leaves (os._exit runs no exit handlers)."""
+    launch = sys.modules.get("pyshell.launch")
+    if launch is not None and launch._pool is not None:
+        try:
+            launch._pool.close()      # only this process's own (it checks the owner)
+        except Exception:
+            pass
 
 
 def _preload_launcher() -> None:
