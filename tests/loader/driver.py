@@ -438,19 +438,12 @@ def sc_hygiene():
         once(PROBE, ["probe", "exit", str(i % 3)])
     after = fds()
     kids = []
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open(f"/proc/{p}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) != os.getpid():
-                continue
-            if fields[0] == "Z":
-                kids.append("zombie")
-            elif POOL is None or not POOL.is_internal(int(p)):
-                kids.append(fields[0])
+    for p in _children():
+        state = _state(p)
+        if state == "Z":
+            kids.append("zombie")
+        elif state != "gone" and (POOL is None or not POOL.is_internal(p)):
+            kids.append(state)
     return [before == after, kids]
 
 
@@ -517,6 +510,7 @@ def _fd_kinds(pid):
 
 
 def _children():
+    """The pids whose parent is this process."""
     kids = []
     for p in os.listdir("/proc"):
         if p.isdigit():
