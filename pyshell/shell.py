@@ -135,6 +135,8 @@ class Shell:
                     # ended inside the [[ with $? or, when that is 0, 2
                     if err.at_eof:
                         return st.last_status or 2
+                    if getattr(err, "cmdsub_depth", 0):
+                        return st.last_status or 1   # inside $( ): bash's status
                     return st.last_status
                 st.last_status = 2
                 return 2
