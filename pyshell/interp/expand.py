@@ -339,7 +339,10 @@ class Expander:
             elif tp is A.Param:
                 self._param(p, quoted, out)
             elif tp is A.CmdSub:
-                text = self.sh.run_cmdsub(p.body).rstrip("\n")
+                if p.backquote and p.error is not None:
+                    text = self.sh.backquote_syntax_error(p.error)
+                else:
+                    text = self.sh.run_cmdsub(p.body).rstrip("\n")
                 out.append((text, QUOTED if quoted else SPLIT))
             elif tp is A.ArithSub:
                 out.append((str(self._arith_sub(p)), QUOTED if quoted else SPLIT))

@@ -304,6 +304,16 @@ class SubshellMixin:
         self.state.last_status = status
         return self._cmdsub_text(data)
 
+    def backquote_syntax_error(self, err) -> str:
+        """`...` whose text does not parse: bash parses it only when it runs, in the
+        substitution's subshell, which reports the error and exits 2."""
+        if err.message or not getattr(err, "silent_eof", False):
+            write_stderr(self.formatter.syntax(
+                err, self._eval_error_prefix("command substitution")))
+        self.last_cmdsub_status = 2
+        self.state.last_status = 2
+        return ""
+
     def _capture_builtin(self, simple) -> str:
         saved = self.capture
         out = self.capture = []
