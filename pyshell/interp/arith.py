@@ -66,16 +66,8 @@ def _subscript_key(state, name: str, sub: str):
 
 def _read_scalar(name: str, state) -> int:
     """The numeric value of variable `name` as an operand."""
-    # hot path: a plain variable (innermost scope first) holding a decimal number
-    scopes = state.scopes
-    var = None
-    if scopes:
-        for scope in reversed(scopes):
-            var = scope.get(name)
-            if var is not None:
-                break
-    if var is None:
-        var = state.globals.get(name)
+    # hot path: a plain variable holding a decimal number
+    var = state.lookup(name, False)
     if var is not None and not var.attrs:
         value = var.value
         if value.__class__ is str and value.isdigit() and value.isascii() \

@@ -149,7 +149,7 @@ class PipelineMixin:
         for i, s in enumerate(started):
             if isinstance(s, Started) and type(s.pid) is not int:
                 pending = s.pid
-                from pyshell.launch import finish
+                from pyshell.launch import finish   # loaded: it made the pending launch
                 try:
                     s.pid = finish(pending)
                 except OSError as exc:

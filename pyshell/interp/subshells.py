@@ -488,10 +488,10 @@ _launcher_loaded = False
 def _end_own_warm_processes() -> None:
     """A forked subshell that started warm processes of its own ends and reaps them
     before it leaves (os._exit runs no exit handlers)."""
-    launch = sys.modules.get("pyshell.launch")
-    if launch is not None and launch._pool is not None:
+    launch = sys.modules.get("pyshell.launch")   # never imported: nothing to end
+    if launch is not None:
         try:
-            launch._pool.close()      # only this process's own (it checks the owner)
+            launch.end_warm_processes()
         except Exception:
             pass
 

@@ -54,7 +54,7 @@ def launch_deferred(req: LaunchRequest):
     launch, to be passed to `finish` (before any wait, in the order sent). Used for a
     pipeline's stages, so that all its programs are requested before any answer is
     awaited. The fds the request names are taken at this call."""
-    pool = _pool if _warm_enabled else (None if _warm_enabled is False else _get_pool())
+    pool = _get_pool()
     if pool is None:
         return spawn(req)
     return pool.launch(req, defer=True)
@@ -94,6 +94,13 @@ def prepare_exec() -> None:
     if stats:
         _pool.write_stats(stats)
     _pool.close()
+
+
+def end_warm_processes() -> None:
+    """End and reap this process's own warm processes (a forked subshell about to leave
+    through os._exit, which runs no exit handlers)."""
+    if _pool is not None:
+        _pool.close()       # only the owner's: a forked copy's are its parent's
 
 
 def signals_changed() -> None:
