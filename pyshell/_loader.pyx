@@ -600,8 +600,12 @@ cdef struct packed_identity:
     long size, mtime_ns, ctime_ns
 
 
+# The identity of a file that must stay absent (no file has inode 0).
+ABSENT = (0, 0, 0, 0, 0)
+
+
 def packed_identities(list entries):
-    """[(path, identity)] as one opaque bytes value for identities_current()."""
+    """[(path, identity or ABSENT)] as opaque values for identities_current()."""
     cdef list out = []
     cdef packed_identity pi
     for path, ident in entries:
@@ -627,6 +631,8 @@ def identities_current(list packed):
         with nogil:
             r = c_stat(p, &st)
         if r != 0:
+            if was.dev == 0 and was.ino == 0:
+                continue                  # ABSENT, and still absent
             return False
         memset(&now, 0, sizeof(now))
         now.dev = st.st_dev
@@ -645,7 +651,8 @@ cdef tuple _le_result = ()
 
 
 def loader_env(dict env):
-    """The variables ld.so and malloc read once at start-up, as a sorted tuple."""
+    """The variables ld.so and malloc read once at start-up (and GCONV_PATH), as a sorted
+    tuple."""
     global _le_last, _le_result
     if _le_last is not None and env == _le_last:
         return _le_result
@@ -662,7 +669,10 @@ cdef tuple _scan_loader_env(dict env):
         if type(key) is not str:
             continue
         k = <str>key
-        if k.startswith("LD_") or k.startswith("MALLOC_") or k == "GLIBC_TUNABLES":
+        # GCONV_PATH: read once, when a process first needs character set conversion,
+        # which a warm process that loaded locale data already did (see launch/locale_data)
+        if k.startswith("LD_") or k.startswith("MALLOC_") or k == "GLIBC_TUNABLES" \
+                or k == "GCONV_PATH":
             if found is None:
                 found = []
             found.append((k, value))

@@ -14,7 +14,10 @@ Rules that keep a warm child indistinguishable from a fork/exec child:
   libraries it had mapped. A stale or dead server is dropped and the command runs through
   posix_spawn. Any failure before a child exists falls back to posix_spawn.
 - The key includes every LD_*, GLIBC_TUNABLES and MALLOC_* variable: ld.so and malloc
-  read them once, at warm-up.
+  read them once, at warm-up (and GCONV_PATH: see locale_data).
+- Without such variables a warm process loads the locale data the warming request's
+  LC_ALL or LANG names (launch/locale_data.py): children still start in the C locale;
+  the files and directories that loading read are checked before every use.
 - Servers are children of the shell (CLONE_PARENT needs that), in their own process
   group (terminal signals never reach them), with PR_SET_PDEATHSIG and socket EOF making
   them exit with the shell. Each keeps a spare child made in advance (asm/stub.c): also
@@ -57,6 +60,7 @@ from collections import OrderedDict
 
 from pyshell import _loader
 from pyshell.launch.classify import not_warmable_reason
+from pyshell.launch.locale_data import locale_to_preload, locale_search_inputs
 from pyshell.launch.request import LaunchRequest
 from pyshell.launch.spawn import spawn
 
@@ -71,7 +75,8 @@ REPLY_TIMEOUT_MS = -1
 _NOT_WARMABLE_CODES = {1: "stub-arguments", 2: "stub-open", 3: "elf-unsupported",
                        4: "map-failed", 5: "interpreter-failed", 6: "threads-at-entry",
                        7: "stub-resources", 8: "fds-open-at-entry",
-                       9: "output-at-entry", 10: "bind-now-unsupported"}
+                       9: "output-at-entry", 10: "bind-now-unsupported",
+                       11: "locale-unavailable"}
 # Failures that make a server useless (as opposed to one request's).
 _SERVER_FAILURES = frozenset(_NOT_WARMABLE_CODES.values()) | {
     "not-warmable", "server-died", "socket-error", "timeout"}
@@ -194,9 +199,9 @@ class Pending:
 
 class _Server:
     __slots__ = ("pid", "pidfd", "sock", "path", "libs", "used", "mem_kb", "start_ns",
-                 "attrs", "cwd_gen", "pending")
+                 "attrs", "cwd_gen", "pending", "locale")
 
-    def __init__(self, pid, sock, path, attrs):
+    def __init__(self, pid, sock, path, attrs, locale=""):
         self.pid = pid
         try:        # signals and waits through a pidfd cannot hit a recycled pid
             self.pidfd = _loader.move_high(os.pidfd_open(pid))
@@ -211,6 +216,7 @@ class _Server:
         self.mem_kb = 0
         self.start_ns = time.perf_counter_ns()
         self.pending = 0      # requests sent whose answers are still to be received
+        self.locale = locale  # the locale whose data it loaded at warm-up, or ""
 
 
 class WarmPool:
@@ -238,6 +244,7 @@ class WarmPool:
         # Warm up with every function bound in advance (see _start); turned off for good
         # when a stub reports that it cannot put ld.so back to lazy binding.
         self.bind_now = True
+        self.bad_locales: set = set()   # names the C library could not load at warm-up
         track_signal_changes()
         track_cwd_changes()
 
@@ -358,7 +365,7 @@ class WarmPool:
             self.uses[key] = n
             if n < 2:
                 return self._spawn(req, "first-use")
-            srv = self._start(key, req.path, loader_env)
+            srv = self._start(key, req.path, loader_env, req.env)
             if srv is None:
                 return self._spawn(req, "server-start-failed")
         elif srv.libs and not _loader.identities_current(srv.libs):
@@ -411,6 +418,11 @@ class WarmPool:
         if reason == "bind-now-unsupported":
             # this C library's layout is not the one expected: warm lazily instead
             self.bind_now = False
+            self._retire(key, srv)
+        elif reason == "locale-unavailable":
+            # not installed (or unreadable): warm without it; programs then fail to load
+            # it themselves, each run, as after an exec
+            self.bad_locales.add(srv.locale)
             self._retire(key, srv)
         elif reason in _SERVER_FAILURES:
             if srv.used == 0:
@@ -542,7 +554,7 @@ class WarmPool:
             return spawn(req)
 
     # ---- servers -------------------------------------------------------------------
-    def _start(self, key, path, loader_env):
+    def _start(self, key, path, loader_env, request_env):
         while len(self.servers) >= MAX_SERVERS or (
                 self.servers and sum(s.mem_kb for s in self.servers.values())
                 > MAX_MEMORY_KB):
@@ -562,6 +574,11 @@ class WarmPool:
             # behaviour, and with them binding at first call.
             env["LD_BIND_NOW"] = "1"
             args.append("1")
+        locale = "" if loader_env else locale_to_preload(request_env, self.bad_locales)
+        if locale:
+            if len(args) == 3:
+                args.append("0")             # no bind-now
+            args.append(locale)
         mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
         theirs = theirs.detach()
         mine = _loader.move_high(mine.detach())
@@ -579,7 +596,7 @@ class WarmPool:
         finally:
             os.close(theirs)
         self.internal_pids.add(pid)
-        srv = _Server(pid, mine, path, attrs)
+        srv = _Server(pid, mine, path, attrs, locale)
         self.own_fds.add(mine)
         self.own_fds.add(srv.pidfd)
         self.servers[key] = srv
@@ -612,6 +629,9 @@ class WarmPool:
             ident = _loader.identity(p)
             if ident is not None:
                 entries.append((p, ident))
+        if srv.locale:
+            for p in locale_search_inputs(list(libs)):
+                entries.append((p, _loader.identity(p) or _loader.ABSENT))
         srv.libs = _loader.packed_identities(entries)
 
     def _request(self, srv, req):

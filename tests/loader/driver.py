@@ -17,6 +17,7 @@ import resource
 import shutil
 import signal
 import sys
+import tempfile
 import time
 
 from pyshell.launch.request import LaunchRequest
@@ -186,6 +187,37 @@ def sc_tz_locale():
                        env={"TZ": tz, "LC_ALL": "C"}))
     res.append(run("/usr/bin/ls", ["ls", "--bogus-option"], env={"LC_ALL": "C"}))
     res.append(run("/usr/bin/ls", ["myls", "--bogus-option"], env={"LC_ALL": "C.UTF-8"}))
+    return res
+
+
+def sc_locale():
+    """Warm processes load the warming request's locale data: programs still start in the
+    C locale and get what their own environment selects; a locale that is not installed
+    behaves as after an exec; a change to what glibc's search read drops the server."""
+    probe = ["probe", "locale"]
+    utf8 = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+    res = [run(PROBE, probe, env=utf8),
+           run(PROBE, probe, env={"LANG": "C.UTF-8"}),
+           run(PROBE, probe, env={"LC_ALL": "C"}),
+           run(PROBE, probe, env={}),
+           run(PROBE, probe, env={"LC_ALL": "xx_YY.UTF-8"}),
+           run(PROBE, probe, env={"LANG": "C.UTF-8", "LC_TIME": "POSIX"})]
+    # another binary, first warmed under a locale that is not installed
+    other = os.path.join(WORK, "probe-other")
+    shutil.copy(PROBE, other)
+    res += [run(other, probe, env={"LC_ALL": "xx_YY.UTF-8"}),
+            run(other, probe, env=utf8)]
+    if POOL is not None:
+        META["locales"] = sorted(s.locale for s in POOL.servers.values())
+        META["fallbacks"] = POOL.stats["fallbacks"]
+    if os.geteuid() == 0 and os.path.isdir("/usr/lib/locale"):
+        # a locale directory appearing (and going) where glibc looked changes its
+        # directory's identity: the next launch must not use the warm process
+        drops = POOL.stats["stale_drops"] if POOL else 0
+        os.rmdir(tempfile.mkdtemp(prefix="pywarmsh-test-", dir="/usr/lib/locale"))
+        res.append(once(PROBE, probe, env=utf8))
+        if POOL is not None:
+            META["stale_after_dir_change"] = POOL.stats["stale_drops"] - drops
     return res
 
 

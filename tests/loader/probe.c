@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #ifndef VERSION
 #define VERSION 1
@@ -85,6 +88,19 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "dlopen")) {
         printf("dlopen=%s\n", dlopen(argv[2], RTLD_LAZY) ? "ok" : "failed");
+        return 0;
+    }
+    if (!strcmp(mode, "locale")) {
+        /* What a program sees of its locale: C at start, then what its environment
+         * selects (or NULL), and what the selected data says. */
+        const char *at_start = setlocale(LC_ALL, NULL);
+        printf("at start: %s codeset=%s\n", at_start, nl_langinfo(CODESET));
+        const char *chosen = setlocale(LC_ALL, "");
+        printf("chosen: %s\n", chosen ? chosen : "(null)");
+        printf("codeset=%s mblen=%d d_t_fmt=%s\n", nl_langinfo(CODESET),
+               (int)mbstowcs(NULL, "\xc3\xa9", 0), nl_langinfo(D_T_FMT));
+        printf("messages=%s collate=%s\n", setlocale(LC_MESSAGES, NULL),
+               setlocale(LC_COLLATE, NULL));
         return 0;
     }
     if (!strcmp(mode, "version")) {

@@ -122,6 +122,18 @@ def test_same_as_posix_spawn(scenario, user, probe_dir):
     assert warm["meta"]["warm_runs"] > 0, "nothing was served warm"
 
 
+def test_locale_data_loaded_at_warm_up(user, probe_dir):
+    warm, _ = both("locale", user, probe_dir)
+    first = warm["result"][0]["out"]
+    assert first.startswith("at start: C codeset=ANSI_X3.4-1968\nchosen: C.UTF-8\n")
+    assert "chosen: (null)" in warm["result"][4]["out"]
+    meta = warm["meta"]
+    assert "C.UTF-8" in meta["locales"], meta
+    assert meta["fallbacks"].get("locale-unavailable") == 1, meta
+    if IS_ROOT and user == "self":
+        assert meta["stale_after_dir_change"] == 1, meta
+
+
 def test_loader_environment_is_part_of_the_key(user, probe_dir):
     warm, _ = both("loader_env", user, probe_dir)
     first_trace = warm["result"][1]["out"]
@@ -150,10 +162,12 @@ def test_startup_side_effects_are_not_warmed(user, probe_dir):
     warm, _ = both("constructors", user, probe_dir)
     assert warm["meta"]["warm_runs"] == 0
     fallbacks = warm["meta"]["stats"]["fallbacks"]
-    # The stub's reason may arrive or be lost in the socket's reset; either way each
-    # variant got exactly one server, and all later runs went straight to posix_spawn.
+    # Each variant got exactly one server, whose stub said why it refused (it waits for
+    # the first request before leaving, so the reason is not lost in a socket reset),
+    # and all later runs went straight to posix_spawn for that reason.
     assert warm["meta"]["stats"]["servers_started"] == 3
-    assert sum(fallbacks.values()) == 9
+    assert fallbacks == {"first-use": 3, "threads-at-entry": 2, "fds-open-at-entry": 2,
+                         "output-at-entry": 2}, fallbacks
     assert warm["result"][2]["out"].startswith("constructor output, argc=1\n")
 
 
