@@ -138,6 +138,13 @@ class SubshellMixin:
         finally:
             self.subshell_level -= 1
             try:
+                # back only if the body moved: a needless fchdir would count as a change
+                # of directory for the warm processes (see launch.warm) and make every
+                # later program be given its directory
+                before, now = os.fstat(cwd_fd), os.stat(".")
+                if (before.st_ino, before.st_dev) != (now.st_ino, now.st_dev):
+                    os.fchdir(cwd_fd)
+            except OSError:
                 os.fchdir(cwd_fd)
             finally:
                 os.close(cwd_fd)
