@@ -624,14 +624,16 @@ class WarmPool:
         self.stats["server_private_kb"].append(srv.mem_kb)
         entries = []
         for p in libs:
-            if p == STUB or p.endswith(" (deleted)"):
+            # the program itself is checked by every launch (its identity is in the key)
+            if p == STUB or p == srv.path or p.endswith(" (deleted)"):
                 continue
             ident = _loader.identity(p)
             if ident is not None:
                 entries.append((p, ident))
         if srv.locale:
             for p in locale_search_inputs(list(libs)):
-                entries.append((p, _loader.identity(p) or _loader.ABSENT))
+                if p not in libs:
+                    entries.append((p, _loader.identity(p) or _loader.ABSENT))
         srv.libs = _loader.packed_identities(entries)
 
     def _request(self, srv, req):
