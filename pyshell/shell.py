@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
-from pyshell.errors import (DiscardCommand, ErrorFormatter, FatalShellError, Incomplete,
-                            ParseError, ShellError, write_stderr)
+from pyshell.errors import (SHELL_NAME, DiscardCommand, ErrorFormatter, FatalShellError,
+                            Incomplete, ParseError, ShellError, write_stderr)
 from pyshell.interp.control import AbortCommand, ControlFlow, ExitShell
 from pyshell.interp.executor import Interp
 from pyshell.interp.state import State
@@ -45,10 +45,21 @@ class Shell:
                     level = 1
                 st.set("SHLVL", str(level))
                 st.set_attr("SHLVL", "x")
-            elif st.get(name) is None:
+            elif st.get(name) is None or name == "PS4" and os.geteuid() == 0:
+                # bash (4.4 and later) running as root does not take PS4's value from
+                # the environment (the variable stays exported): traces would run it
                 st.set(name, value)
         if st.get("HOSTNAME") is None:
             st.set("HOSTNAME", os.uname().nodename)
+        # what bash sets when the environment does not: the user's login shell, a
+        # terminal type, where `enable -f` looks for loadable builtins
+        if st.get("SHELL") is None:
+            st.set("SHELL", _login_shell())
+        if st.get("TERM") is None:
+            st.set("TERM", "dumb")
+        if st.get("BASH_LOADABLES_PATH") is None:
+            st.set("BASH_LOADABLES_PATH", "/usr/local/lib/bash:/usr/lib/bash:"
+                   "/opt/local/lib/bash:/usr/pkg/lib/bash:/opt/pkg/lib/bash:.")
         release = BASH_COMPAT_VERSION.split("(")[0].split(".")      # 5.2.15(1)-release
         build = BASH_COMPAT_VERSION.split("(")[1].split(")")[0]
         status = BASH_COMPAT_VERSION.split("-", 1)[1]
@@ -57,15 +68,31 @@ class Shell:
         st.set_attr("BASH_VERSINFO", "r")
         if st.get("GROUPS") is None:
             st.set_array("GROUPS", dict(enumerate(str(g) for g in _groups())))
-        st.dynamic.setdefault("SHELLOPTS", lambda: ":".join(
-            name for name in _SET_O_ORDER if name in st.options))
-        st.dynamic.setdefault("BASHOPTS", lambda: ":".join(sorted(st.shopts)))
+        self._import_options()
         if st.get("PWD") is None or not _same_dir(st.get("PWD"), "."):
             try:
                 st.set("PWD", os.getcwd())
                 st.set_attr("PWD", "x")
             except OSError:
                 pass
+
+    def _import_options(self) -> None:
+        """SHELLOPTS and BASHOPTS from the environment: their options are turned on
+        before anything runs (an unknown `set -o` name is reported, an unknown shopt
+        name ignored, as bash does)."""
+        imported = self.state.imported_options
+        if not imported:
+            return
+        from pyshell.builtins.vars import SET_O_NAMES, SHOPT_NAMES
+        for name in imported.get("SHELLOPTS", "").split(":"):
+            if name in SET_O_NAMES:
+                self.state.set_option(name, True)
+            elif name:
+                # reported before any input is read: bash's line 0, under its own name
+                write_stderr(f"{SHELL_NAME}: line 0: {name}: invalid option name\n")
+        for name in imported.get("BASHOPTS", "").split(":"):
+            if name in SHOPT_NAMES:
+                self.state.shopts.add(name)
 
     # ------------------------------------------------------------------ options
     def set_option_letter(self, letter: str, on: bool) -> bool:
@@ -201,11 +228,12 @@ def _last_simple(seq):
 
 
 # `set -o` names in the order SHELLOPTS lists them (bash's option table)
-_SET_O_ORDER = ("allexport", "braceexpand", "emacs", "errexit", "errtrace", "functrace",
-                "hashall", "histexpand", "history", "ignoreeof", "interactive-comments",
-                "keyword", "monitor", "noclobber", "noexec", "noglob", "nolog", "notify",
-                "nounset", "onecmd", "physical", "pipefail", "posix", "privileged",
-                "verbose", "vi", "xtrace")
+def _login_shell() -> str:
+    import pwd
+    try:
+        return pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
+    except (KeyError, OSError):
+        return "/bin/sh"
 
 
 def _groups() -> list:

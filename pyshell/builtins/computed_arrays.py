@@ -1,7 +1,8 @@
-"""Array variables whose value is computed on every read, as bash's dynamic arrays:
+"""Variables whose value is computed on every read, as bash's dynamic ones: the arrays
 DIRSTACK (the directory stack kept by pushd/popd), and FUNCNAME, BASH_LINENO and
 BASH_SOURCE (the call stack: functions and sourced files, with `main` for a script's own
-level).
+level); the read-only scalars SHELLOPTS and BASHOPTS (the enabled `set -o` and `shopt`
+options), which `declare -p`, `set` and `export` see like any variable.
 
 The directory stack is `state.dirstack`: the saved directories, top (`dirs` entry 1)
 first; the current directory is entry 0 and is never stored. Assigning a DIRSTACK
@@ -12,16 +13,45 @@ while BASH_SOURCE and BASH_LINENO cannot be unset.
 """
 from __future__ import annotations
 
-from pyshell.interp.state import ARRAY, Var
+from pyshell.interp.state import ARRAY, ASSOC, Var
+
+
+# The sizes bash creates its alias and command hash tables with (their listing order).
+ALIAS_HASH_BUCKETS = 64
+COMMAND_HASH_BUCKETS = 256
 
 
 def install(state) -> None:
-    """Give a new shell state its (empty) directory stack and the computed arrays."""
+    """Give a new shell state its (empty) directory stack and the computed variables."""
     state.dirstack = []
+    from pyshell.interp.state import EXPORT, READONLY
+    # SHELLOPTS and BASHOPTS found in the environment name options to turn on at start
+    # (Shell does that) and stay exported
+    state.imported_options = {}
+    for name, read in (("SHELLOPTS", shellopts_value),
+                       ("BASHOPTS", lambda st: ":".join(sorted(st.shopts)))):
+        imported = state.globals.get(name)
+        attrs = READONLY
+        if imported is not None and isinstance(imported.value, str):
+            state.imported_options[name] = imported.value
+            attrs += EXPORT
+        state.globals[name] = ComputedScalar(state, read, attrs)
     state.globals["DIRSTACK"] = ComputedArray(state, _dirstack_values, _set_dirstack_entry)
     state.globals["BASH_LINENO"] = ComputedArray(state, call_lines, None, no_unset=True)
     state.globals["FUNCNAME"] = ComputedArray(state, _function_names, None)
     state.globals["BASH_SOURCE"] = ComputedArray(state, _sources, None, no_unset=True)
+    state.globals["PIPESTATUS"] = ComputedArray(   # unset until a command has run
+        state, lambda st: [str(s) for s in st.pipestatus] or None, None)
+    # the alias table and the command hash table, as associative arrays whose element
+    # assignments change them (BASH_ALIASES[n]=v defines an alias); as in bash 5.2,
+    # unsetting an element changes neither
+    state.command_hash = None       # the interpreter's CommandHash, set by the Interp
+    state.globals["BASH_ALIASES"] = ComputedArray(
+        state, lambda st: dict(st.aliases), _set_alias, assoc=True,
+        hash_buckets=ALIAS_HASH_BUCKETS)
+    state.globals["BASH_CMDS"] = ComputedArray(
+        state, _hashed_commands, _set_hashed, assoc=True,
+        hash_buckets=COMMAND_HASH_BUCKETS)
 
 
 def logical_cwd(state) -> str:
@@ -68,6 +98,20 @@ def frame_names(state) -> list:
     return names
 
 
+def _set_alias(state, name, value) -> None:
+    state.aliases[str(name)] = value
+
+
+def _hashed_commands(state) -> dict:
+    table = state.command_hash
+    return dict(table.table) if table is not None else {}
+
+
+def _set_hashed(state, name, path) -> None:
+    if state.command_hash is not None:
+        state.command_hash.table[str(name)] = path
+
+
 def _sources(state) -> list:
     return list(state.source_stack)
 
@@ -78,13 +122,19 @@ def _function_names(state):
 
 
 class _LiveArray(dict):
-    """A snapshot of a computed array whose element assignments reach their owner."""
-    __slots__ = ("state", "write")
+    """A snapshot of a computed array whose element assignments (and removals) reach
+    their owner."""
+    __slots__ = ("state", "write", "remove", "hash_buckets")
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key, value)
         if self.write is not None:
             self.write(self.state, key, value)
+
+    def pop(self, key, *default):
+        if self.remove is not None and key in self:
+            self.remove(self.state, key)
+        return dict.pop(self, key, *default)
 
     def update(self, other=(), **kw):
         for key, value in dict(other, **kw).items():
@@ -92,23 +142,31 @@ class _LiveArray(dict):
 
 
 class ComputedArray(Var):
-    __slots__ = ("state", "read", "write", "no_unset")
+    """An array computed on each read: `read(state)` gives its values (a list, or a
+    dict for an associative one), or None when unset."""
+    __slots__ = ("state", "read", "write", "no_unset", "remove", "hash_buckets")
 
-    def __init__(self, state, read, write, no_unset: bool = False):
+    def __init__(self, state, read, write, no_unset: bool = False, assoc: bool = False,
+                 remove=None, hash_buckets: int = 1024):
         self.state = state
         self.read = read
         self.write = write
+        self.remove = remove
+        self.hash_buckets = hash_buckets   # of bash's table behind it (key order)
         self.no_unset = no_unset  # `unset NAME` fails, as for bash's BASH_SOURCE
-        self.attrs = ARRAY
+        self.attrs = ASSOC if assoc else ARRAY
 
     @property
     def value(self):
         values = self.read(self.state)
         if values is None:
             return None
-        snapshot = _LiveArray(enumerate(values))
+        snapshot = _LiveArray(values.items() if isinstance(values, dict)
+                              else enumerate(values))
         snapshot.state = self.state
         snapshot.write = self.write
+        snapshot.remove = self.remove
+        snapshot.hash_buckets = self.hash_buckets
         return snapshot
 
     @value.setter
@@ -116,3 +174,34 @@ class ComputedArray(Var):
         if isinstance(new, dict) and self.write is not None:
             for key, item in new.items():
                 self.write(self.state, key, item)
+
+
+# `set -o` names in the order bash lists them in $SHELLOPTS (alphabetical).
+SHELLOPTS_ORDER = (
+    "allexport", "braceexpand", "emacs", "errexit", "errtrace", "functrace", "hashall",
+    "histexpand", "history", "ignoreeof", "interactive-comments", "keyword", "monitor",
+    "noclobber", "noexec", "noglob", "nolog", "notify", "nounset", "onecmd", "physical",
+    "pipefail", "posix", "privileged", "verbose", "vi", "xtrace")
+
+
+def shellopts_value(state) -> str:
+    return ":".join(name for name in SHELLOPTS_ORDER if name in state.options)
+
+
+class ComputedScalar(Var):
+    """A scalar whose value is computed on each read; it ignores assignments (the
+    variables using it are read-only, so none reaches it)."""
+    __slots__ = ("state", "read")
+
+    def __init__(self, state, read, attrs: str = ""):
+        self.state = state
+        self.read = read
+        self.attrs = attrs
+
+    @property
+    def value(self):
+        return self.read(self.state)
+
+    @value.setter
+    def value(self, new):
+        pass

@@ -277,8 +277,10 @@ def hash_builtin(sh, argv) -> int:
         if not table.table:
             sh.write(1, "hash: hash table empty\n")
             return 0
-        rows = "".join(f"{table.hits.get(name, 0):4d}\t{path}\n"
-                       for name, path in table.table.items())
+        from pyshell.builtins.computed_arrays import COMMAND_HASH_BUCKETS
+        from pyshell.interp.assoc_order import bash_key_order
+        rows = "".join(f"{table.hits.get(name, 0):4d}\t{table.table[name]}\n"
+                       for name in bash_key_order(table.table, COMMAND_HASH_BUCKETS))
         sh.write(1, "hits\tcommand\n" + rows)
         return 0
     status = 0

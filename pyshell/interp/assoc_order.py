@@ -32,13 +32,16 @@ def key_hash(key: str) -> int:
     return h
 
 
-def bash_key_order(keys) -> list:
-    """`keys` in insertion order (a dict's order) -> the order bash lists them in."""
+def bash_key_order(keys, initial_buckets: int | None = None) -> list:
+    """`keys` in insertion order (a dict's order) -> the order bash lists them in.
+    bash's other hash tables (aliases: 64 buckets, hashed commands: 256) work the same
+    way from another size: `initial_buckets`, or the `hash_buckets` attribute of `keys`
+    (see builtins/computed_arrays.py)."""
+    buckets = initial_buckets or getattr(keys, "hash_buckets", _INITIAL_BUCKETS)
     keys = list(keys)
     count = len(keys)
     if count < 2:
         return keys
-    buckets = _INITIAL_BUCKETS
     growths = []   # how many keys were present at each growth, oldest first
     while count > buckets * _GROW_FACTOR:
         growths.append(buckets * _GROW_FACTOR)

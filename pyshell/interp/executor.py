@@ -48,6 +48,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.redirector = Redirector(self)
         self.jobs = Jobs()
         self.hash = CommandHash()
+        self.state.command_hash = self.hash     # BASH_CMDS
         self.traps: dict[str, str] = {}      # "EXIT", "INT", ... -> command text
         self.shown_traps: dict[str, str] = {}  # a subshell's parent's, for listing only
         self.deferred_stage = None   # the pipeline stage being started (see _start_stages)
@@ -321,6 +322,8 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             if trace:
                 ps4 = self._ps4()  # the trace uses PS4 as it was before `PS4=...`
                 old = st.get(a.name) if a.append and a.subscript is None else None
+                if a.array is not None:
+                    self._trace_assign(a, ps4)   # name=(...) as written, before expanding
             try:
                 exp.assign(a, local=local)
             except VarError as exc:
@@ -337,7 +340,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 return exc.status
             if export:
                 st.set_attr(a.name, EXPORT, local=local)
-            if trace:
+            if trace and a.array is None:
                 self._trace_assign(a, ps4, old)
         return 0
 
@@ -772,11 +775,15 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.debug_trap("((%s))" % (word.text.strip() if word is not None else ""))
         return self._arith_or_true(word)
 
-    def _arith_or_true(self, word, what: str = "((") -> int | None:
-        """Evaluate an arithmetic Word; None after reporting an error."""
+    def _arith_or_true(self, word, what: str = "((", text: str | None = None) -> int | None:
+        """Evaluate an arithmetic Word (or its already expanded `text`); None after
+        reporting an error."""
         if word is None:
             return 1
         try:
+            if text is not None:
+                from pyshell.interp.arith import evaluate
+                return evaluate(text, self.state)
             return self.expander.arith(word)
         except ShellError as exc:
             msg = exc.message
@@ -829,9 +836,9 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         exp = self.expander
         if "DEBUG" in self.traps:
             self.debug_trap(f"case {node.word.text} in ")
-        subject = exp.word(node.word)
-        if "xtrace" in st.options:
+        if "xtrace" in st.options:      # the word as written, before its expansion
             self._trace_line(f"case {node.word.text} in")
+        subject = exp.word(node.word)
         extglob = "extglob" in st.shopts
         nocase = "nocasematch" in st.shopts
         items = node.items
@@ -879,12 +886,15 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.current_command = node
             if "DEBUG" in self.traps:
                 self.debug_trap(node)
+        text = None
         if "xtrace" in st.options:
-            text = node.expr.text
             if _no_substitutions(node.expr.parts):
-                text = self.expander.word(node.expr)
-            self._trace_line(f"(( {text} ))")
-        value = self._arith_or_true(node.expr)
+                self._trace_line(f"(( {self.expander.word(node.expr)} ))")
+            else:
+                # bash shows the expression with its substitutions done (run once)
+                text = self.expander.arith_text(node.expr)
+                self._trace_line(f"(( {text} ))")
+        value = self._arith_or_true(node.expr, text=text)
         return 1 if not value else 0
 
     def exec_cond_cmd(self, node) -> int:

@@ -86,6 +86,7 @@ class Expander:
     def __init__(self, sh):
         self.sh = sh
         self.state = sh.state
+        self.assigned_element = None   # the value of the last name[key]=value assigned
 
     # ============================================================ public API
     def words(self, words: list) -> list:
@@ -212,6 +213,10 @@ class Expander:
             return evaluate_literal(parts[0].text, self.state)
         return evaluate(self._join(self._chunks(parts, True)), self.state)
 
+    def arith_text(self, w) -> str:
+        """An arithmetic Word's text after its expansions, ready for evaluate()."""
+        return self._join(self._chunks(w.parts, True))
+
     def redirect_target(self, w) -> str:
         fields = self.words([w])
         if len(fields) != 1:
@@ -228,6 +233,7 @@ class Expander:
                     raise DiscardCommand(f"{a.name}[]: bad array subscript")
                 key = self._subscript_key(a.name, a.subscript)
                 value = self.word(a.value) if a.value is not None else ""
+                self.assigned_element = value      # for the xtrace line
                 state.set_element(a.name, key, value, append=a.append, local=local)
             else:
                 value = self.word(a.value) if a.value is not None else ""

@@ -32,6 +32,9 @@ def _read_reply() -> str | None:
 def run_select(sh, node) -> int:
     st = sh.state
     st.lineno = node.line
+    if "xtrace" in st.options:      # as written, before the words are expanded
+        words = '"$@"' if node.words is None else " ".join(w.text for w in node.words)
+        sh._trace_line(f"select {node.var} in {words}")
     items = list(st.positional) if node.words is None else sh.expander.words(node.words)
     if not items:
         return 0

@@ -148,6 +148,7 @@ class State:
         self.shell_pid = os.getpid()
         self._random = None  # random.Random, made on first use ($RANDOM): import cost
         self._env_cache: dict | None = None
+        self._env_live: list = []   # exported computed variables (see environ)
         # set by the interpreter: evaluates arithmetic text for integer variables
         self.arith_eval = lambda text: int(text or 0)
         self.dynamic = {
@@ -439,14 +440,24 @@ class State:
         env = self._env_cache
         if env is None:
             env = {}
+            live = []
             for scope in [self.globals, *self.scopes]:
                 for name, var in scope.items():
                     if EXPORT in var.attrs and var.value is not None \
                             and not isinstance(var.value, dict):
                         env[name] = var.value
+                        if type(var) is not Var:
+                            live.append((name, var))   # computed: SHELLOPTS, BASHOPTS
                     elif name in env:
                         del env[name]
             self._env_cache = env
+            self._env_live = live
+        if self._env_live:
+            # an exported computed variable changes without an assignment: its current
+            # value, in a copy (the cached dict stays as built)
+            env = dict(env)
+            for name, var in self._env_live:
+                env[name] = var.value
         return env
 
     def invalidate_env(self) -> None:

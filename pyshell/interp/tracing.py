@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pyshell.errors import write_stderr
-from pyshell.interp.inert import _pure_literal
 from pyshell.syntax import ast
 
 
@@ -54,9 +53,11 @@ class TraceMixin:
         if a.array is not None:
             line = assign_source(a)
         elif a.subscript is not None:
-            line = assign_source(a) if a.value is None or not _pure_literal(a.value.parts) \
-                else f"{a.name}[{a.subscript.text}]{op}" + \
-                quote_assignment_value(self.expander.word(a.value))
+            # the value as the assignment just expanded it
+            value = self.expander.assigned_element
+            line = assign_source(a) if a.value is None or value is None \
+                else f"{a.name}[{a.subscript.text}]{op}" + quote_assignment_value(value)
+            self.expander.assigned_element = None
         else:
             value = st.get(a.name)
             if value is None:

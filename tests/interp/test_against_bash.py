@@ -38,3 +38,37 @@ def test_same_as_bash(script, tmp_path):
     err = err.replace(b"pywarmsh", b"bash")
     out = out.replace(b"pywarmsh", b"bash")
     assert (out, err, status) == expected
+
+
+@pytest.mark.skipif(not os.path.exists(BASH), reason="needs bash as the oracle")
+def test_ps4_from_the_environment(tmp_path):
+    """bash running as root keeps PS4 exported but with its default value, so that a
+    trace cannot run what the environment put there; other users take it."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
+           "PYTHONPATH": str(REPO), "PS4": "+$(echo X) "}
+    script = "declare -p PS4; env | grep ^PS4=; set -x; true"
+    expected = _run(["bash", "-c", script], tmp_path, env)
+    got = _run([sys.executable, "-m", "pyshell", "-c", script], tmp_path, env)
+    assert got == expected
+
+
+@pytest.mark.skipif(not os.path.exists(BASH), reason="needs bash as the oracle")
+@pytest.mark.parametrize("extra", [
+    {"SHELLOPTS": "errexit:nounset:bogus", "BASHOPTS": "nullglob:bogus"},
+    {"SHELLOPTS": "xtrace"},
+    {"SHELLOPTS": ""},
+    {},
+], ids=["options-and-bogus", "xtrace", "empty", "none"])
+def test_options_from_the_environment(extra, tmp_path):
+    """SHELLOPTS and BASHOPTS in the environment turn their options on at start (an
+    unknown set -o name is reported) and stay exported; SHELL, TERM and
+    BASH_LOADABLES_PATH get bash's values when the environment has none."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO),
+           **extra}
+    script = ('echo "[$-]"; shopt nullglob; declare -p SHELLOPTS BASHOPTS; '
+              'echo "$SHELL|$TERM|$BASH_LOADABLES_PATH"; env > env.txt; '
+              'grep -c OPTS= env.txt')
+    expected = _run(["bash", "-c", script], tmp_path, env)
+    got = _run([sys.executable, "-m", "pyshell", "-c", script], tmp_path, env)
+    out, err, status = got
+    assert (out, err.replace(b"pywarmsh", b"bash"), status) == expected
