@@ -26,25 +26,56 @@ class CondSyntaxError(ParseError):
 
 
 def _unclosed_quote(src: str, i: int):
-    """(quote character, its offset) of a quote opened before the end of the line that
-    starts at `i` and never closed, else None."""
+    """(closing character, offset bash reports it at) of a quote, `${`, `$(` or `$((`
+    opened on the rest of the line that starts at `i` and never closed before the end
+    of the input, else None."""
+    return _scan(src, i, None, i)[1]
+
+
+def _scan(src: str, i: int, until, start: int):
+    """Scan from `i` to `until` (None: the end of the line; or a quote, `}`, `)`, `))`)
+    the way bash's reader finds the end of a word: (offset after it, None), or
+    (len(src), (closer, offset)) when the input ends first."""
     n = len(src)
+    in_dq = until == '"'
     while i < n:
         c = src[i]
-        if c == "\n":
-            return None
+        if until is None:
+            if c == "\n":
+                return i, None
+        elif until == "'":
+            i += 1
+            if c == "'":
+                return i, None
+            continue
+        elif src.startswith(until, i):
+            return i + len(until), None
         if c == "\\":
             i += 2
             continue
-        if c in "'\"`":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if c != "'" and src[j] == "\\" else 1
-            if j >= n:
-                return c, i
-            i = j
-        i += 1
-    return None
+        bad = None
+        if src.startswith("${", i):
+            i, bad = _scan(src, i + 2, "}", i)
+        elif src.startswith("$((", i):
+            i, bad = _scan(src, i + 3, "))", i)
+        elif src.startswith("$(", i):
+            i, bad = _scan(src, i + 2, ")", i)
+        elif c == "`":
+            i, bad = _scan(src, i + 1, "`", i)
+        elif c in "'\"" and not in_dq:
+            i, bad = _scan(src, i + 1, c, i)
+        elif c == "(" and until == ")":
+            i, bad = _scan(src, i + 1, ")", i)
+        else:
+            i += 1
+        if bad is not None:
+            return i, bad
+    if until is None:
+        return n, None
+    # bash names `)` of an unclosed $( at the end of the input, the others where
+    # they were opened
+    return n, (")", n if until == ")" else start) if until in (")", "))") \
+        else (until, start)
 
 
 class _CTok:
