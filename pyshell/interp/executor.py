@@ -750,13 +750,14 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
         self.loop_depth += 1
         try:
             for value in items:
+                st.lineno = node.line     # $LINENO in the trace and DEBUG trap: the for
+                if traced is not None:    # bash traces the header, then runs DEBUG
+                    self._trace_line(traced)
                 if "DEBUG" in self.traps:
                     if header is None:
                         header = "for %s in %s" % (node.var, '"$@"' if node.words is None
                                                    else " ".join(w.text for w in node.words))
                     self.debug_trap(header)
-                if traced is not None:
-                    self._trace_line(traced)
                 try:
                     st.set(node.var, value)
                 except VarError as exc:
@@ -769,11 +770,17 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
             self.loop_depth -= 1
         return status
 
-    def _arith_step(self, word) -> int | None:
-        """One expression of an arithmetic for, after the DEBUG trap."""
+    def _arith_step(self, word, line: int) -> int | None:
+        """One expression of an arithmetic for: traced (an empty one as 1, substitutions
+        done), then the DEBUG trap, then evaluated, all with $LINENO the for's line."""
+        self.state.lineno = line
+        text = None
+        if "xtrace" in self.state.options:
+            text = self.expander.arith_text(word) if word is not None else "1"
+            self._trace_line(f"(( {text.lstrip()} ))")
         if "DEBUG" in self.traps:
-            self.debug_trap("((%s))" % (word.text.strip() if word is not None else ""))
-        return self._arith_or_true(word)
+            self.debug_trap("((%s))" % (word.text.lstrip() if word is not None else "1"))
+        return self._arith_or_true(word, text=text)
 
     def _arith_or_true(self, word, what: str = "((", text: str | None = None) -> int | None:
         """Evaluate an arithmetic Word (or its already expanded `text`); None after
@@ -798,13 +805,13 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
     def _run_arith_for(self, node) -> int:
         st = self.state
         st.lineno = node.line
-        if node.init is not None and self._arith_step(node.init) is None:
+        if self._arith_step(node.init, node.line) is None:
             return 1
         status = 0
         self.loop_depth += 1
         try:
             while True:
-                cond = self._arith_step(node.cond)
+                cond = self._arith_step(node.cond, node.line)
                 if cond is None:
                     return 1
                 if cond == 0:
@@ -812,7 +819,7 @@ class Interp(PipelineMixin, SubshellMixin, TraceMixin, TrapMixin):
                 status, stop = self._loop_body(node.body)
                 if stop:
                     break
-                if node.step is not None and self._arith_step(node.step) is None:
+                if self._arith_step(node.step, node.line) is None:
                     return 1
         finally:
             self.loop_depth -= 1
