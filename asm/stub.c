@@ -1017,6 +1017,14 @@ static struct link_map *libc_map(struct link_map *lm)
     return 0;
 }
 
+/* Whether the definition of `name` everyone uses is the C library's own. (No table of
+ * names: this stub applies no relocations of its own, so it holds no pointers in data.) */
+static int libc_own(struct link_map *lm, struct link_map *libc, const char *name)
+{
+    u64 mine = lookup_in(libc->l_addr, libc->l_ld, name);
+    return mine && lookup_first(lm, name) == mine;
+}
+
 /* 0: loaded (or nothing to do: no locale named, or the program brings its own
  * setlocale, which is not called before its main); -1: the C library could not load it
  * (the shell then warms this binary without). */
@@ -1027,9 +1035,14 @@ static int load_locale_data(struct link_map *lm)
     struct link_map *libc = libc_map(lm);
     if (!libc)
         return 0;
-    u64 own = lookup_in(libc->l_addr, libc->l_ld, "setlocale");
-    if (!own || lookup_first(lm, "setlocale") != own)
+    /* Only the C library's own functions: a program or library that replaces setlocale
+     * or the allocator (whose set-up may be the program's, run only in each child) is
+     * warmed without locale data. */
+    if (!libc_own(lm, libc, "setlocale") || !libc_own(lm, libc, "malloc")
+        || !libc_own(lm, libc, "free") || !libc_own(lm, libc, "calloc")
+        || !libc_own(lm, libc, "realloc"))
         return 0;
+    u64 own = lookup_in(libc->l_addr, libc->l_ld, "setlocale");
     char *(*set_locale)(int, const char *) = (char *(*)(int, const char *))own;
     if (!set_locale(LC_ALL_CATEGORY, preload_locale))
         return -1;

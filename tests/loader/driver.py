@@ -210,6 +210,10 @@ def sc_locale():
     if POOL is not None:
         META["locales"] = sorted(s.locale for s in POOL.servers.values())
         META["fallbacks"] = POOL.stats["fallbacks"]
+        # the data really is in the warm process that preloaded it
+        META["locale_files_mapped"] = max(
+            sum("/locale/" in line for line in open(f"/proc/{s.pid}/maps"))
+            for s in POOL.servers.values() if s.locale)
     if os.geteuid() == 0 and os.path.isdir("/usr/lib/locale"):
         # a locale directory appearing (and going) where glibc looked changes its
         # directory's identity: the next launch must not use the warm process

@@ -129,6 +129,7 @@ def test_locale_data_loaded_at_warm_up(user, probe_dir):
     assert "chosen: (null)" in warm["result"][4]["out"]
     meta = warm["meta"]
     assert "C.UTF-8" in meta["locales"], meta
+    assert meta["locale_files_mapped"] > 0, meta
     assert meta["fallbacks"].get("locale-unavailable") == 1, meta
     if IS_ROOT and user == "self":
         assert meta["stale_after_dir_change"] == 1, meta
