@@ -734,7 +734,7 @@ static void share_page_tables(void)
     }
 }
 
-/* The stub's own command line (`_stub TARGET SHELLPID [1]`), as /proc/PID/cmdline shows
+/* The stub's own command line (`_stub TARGET SHELLPID [BINDNOW [LOCALE]]`), as /proc/PID/cmdline shows
  * it. Once warm, the server and its spares show a neutral one instead: `pgrep -f sed` or
  * `ps | grep sed` must not find the warm process of sed. Nothing reads these strings
  * after the warm-up (every child gets its own argv, AT_EXECFN and program name). */
@@ -1017,16 +1017,16 @@ static struct link_map *libc_map(struct link_map *lm)
     return 0;
 }
 
-/* Whether the definition of `name` everyone uses is the C library's own. (No table of
+/* The C library's `name` if that is the definition everyone uses, else 0. (No table of
  * names: this stub applies no relocations of its own, so it holds no pointers in data.) */
-static int libc_own(struct link_map *lm, struct link_map *libc, const char *name)
+static u64 libc_own(struct link_map *lm, struct link_map *libc, const char *name)
 {
     u64 mine = lookup_in(libc->l_addr, libc->l_ld, name);
-    return mine && lookup_first(lm, name) == mine;
+    return mine && lookup_first(lm, name) == mine ? mine : 0;
 }
 
 /* 0: loaded (or nothing to do: no locale named, or the program brings its own
- * setlocale, which is not called before its main); -1: the C library could not load it
+ * setlocale or allocator, which are not called before its main); -1: the C library could not load it
  * (the shell then warms this binary without). */
 static int load_locale_data(struct link_map *lm)
 {
@@ -1038,11 +1038,10 @@ static int load_locale_data(struct link_map *lm)
     /* Only the C library's own functions: a program or library that replaces setlocale
      * or the allocator (whose set-up may be the program's, run only in each child) is
      * warmed without locale data. */
-    if (!libc_own(lm, libc, "setlocale") || !libc_own(lm, libc, "malloc")
-        || !libc_own(lm, libc, "free") || !libc_own(lm, libc, "calloc")
-        || !libc_own(lm, libc, "realloc"))
+    u64 own = libc_own(lm, libc, "setlocale");
+    if (!own || !libc_own(lm, libc, "malloc") || !libc_own(lm, libc, "free")
+        || !libc_own(lm, libc, "calloc") || !libc_own(lm, libc, "realloc"))
         return 0;
-    u64 own = lookup_in(libc->l_addr, libc->l_ld, "setlocale");
     char *(*set_locale)(int, const char *) = (char *(*)(int, const char *))own;
     if (!set_locale(LC_ALL_CATEGORY, preload_locale))
         return -1;

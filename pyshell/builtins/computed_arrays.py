@@ -13,7 +13,7 @@ while BASH_SOURCE and BASH_LINENO cannot be unset.
 """
 from __future__ import annotations
 
-from pyshell.interp.state import ARRAY, ASSOC, Var
+from pyshell.interp.state import ARRAY, ASSOC, EXPORT, READONLY, Var
 
 
 # The sizes bash creates its alias and command hash tables with (their listing order).
@@ -24,7 +24,6 @@ COMMAND_HASH_BUCKETS = 256
 def install(state) -> None:
     """Give a new shell state its (empty) directory stack and the computed variables."""
     state.dirstack = []
-    from pyshell.interp.state import EXPORT, READONLY
     # SHELLOPTS and BASHOPTS found in the environment name options to turn on at start
     # (Shell does that) and stay exported
     state.imported_options = {}
@@ -122,19 +121,13 @@ def _function_names(state):
 
 
 class _LiveArray(dict):
-    """A snapshot of a computed array whose element assignments (and removals) reach
-    their owner."""
-    __slots__ = ("state", "write", "remove", "hash_buckets")
+    """A snapshot of a computed array whose element assignments reach their owner."""
+    __slots__ = ("state", "write", "hash_buckets")
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key, value)
         if self.write is not None:
             self.write(self.state, key, value)
-
-    def pop(self, key, *default):
-        if self.remove is not None and key in self:
-            self.remove(self.state, key)
-        return dict.pop(self, key, *default)
 
     def update(self, other=(), **kw):
         for key, value in dict(other, **kw).items():
@@ -144,14 +137,13 @@ class _LiveArray(dict):
 class ComputedArray(Var):
     """An array computed on each read: `read(state)` gives its values (a list, or a
     dict for an associative one), or None when unset."""
-    __slots__ = ("state", "read", "write", "no_unset", "remove", "hash_buckets")
+    __slots__ = ("state", "read", "write", "no_unset", "hash_buckets")
 
     def __init__(self, state, read, write, no_unset: bool = False, assoc: bool = False,
-                 remove=None, hash_buckets: int = 1024):
+                 hash_buckets: int = 1024):
         self.state = state
         self.read = read
         self.write = write
-        self.remove = remove
         self.hash_buckets = hash_buckets   # of bash's table behind it (key order)
         self.no_unset = no_unset  # `unset NAME` fails, as for bash's BASH_SOURCE
         self.attrs = ASSOC if assoc else ARRAY
@@ -165,7 +157,6 @@ class ComputedArray(Var):
                               else enumerate(values))
         snapshot.state = self.state
         snapshot.write = self.write
-        snapshot.remove = self.remove
         snapshot.hash_buckets = self.hash_buckets
         return snapshot
 
@@ -176,16 +167,10 @@ class ComputedArray(Var):
                 self.write(self.state, key, item)
 
 
-# `set -o` names in the order bash lists them in $SHELLOPTS (alphabetical).
-SHELLOPTS_ORDER = (
-    "allexport", "braceexpand", "emacs", "errexit", "errtrace", "functrace", "hashall",
-    "histexpand", "history", "ignoreeof", "interactive-comments", "keyword", "monitor",
-    "noclobber", "noexec", "noglob", "nolog", "notify", "nounset", "onecmd", "physical",
-    "pipefail", "posix", "privileged", "verbose", "vi", "xtrace")
-
-
 def shellopts_value(state) -> str:
-    return ":".join(name for name in SHELLOPTS_ORDER if name in state.options)
+    """The enabled `set -o` options, in bash's (alphabetical) order."""
+    from pyshell.builtins.vars import SET_O_NAMES   # loaded: a cycle at import time
+    return ":".join(name for name in SET_O_NAMES if name in state.options)
 
 
 class ComputedScalar(Var):
